@@ -1,0 +1,77 @@
+import type { ModelConfig } from "../config/schema.js";
+
+/**
+ * unavailable: the server or the model is not there — documents wait, nothing fails.
+ * transient: worth retrying (timeouts, 5xx, broken streams). fatal: retrying cannot help.
+ * cancelled: docsort itself is stopping.
+ */
+export type ModelErrorKind = "unavailable" | "transient" | "fatal" | "cancelled";
+
+export class ModelCallError extends Error {
+  override readonly name = "ModelCallError";
+  constructor(
+    readonly kind: ModelErrorKind,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+}
+
+/** The model answered twice without matching the schema. */
+export class InvalidModelOutputError extends ModelCallError {
+  constructor(
+    message: string,
+    readonly rawOutputs: string[],
+  ) {
+    super("fatal", message);
+  }
+}
+
+const UNREACHABLE_CODES = new Set(["ECONNREFUSED", "ENOTFOUND", "EAI_AGAIN", "EHOSTUNREACH", "ENETUNREACH"]);
+
+export function toModelCallError(error: unknown, model: ModelConfig, cancelled: boolean): ModelCallError {
+  if (error instanceof ModelCallError) return error;
+  if (cancelled) return new ModelCallError("cancelled", "cancelled: docsort is stopping", { cause: error });
+  const status = statusCode(error);
+  const message = error instanceof Error ? error.message : String(error);
+  if (status === 404 && /not found/i.test(message)) {
+    return new ModelCallError(
+      "unavailable",
+      `model ${model.name} not found at ${model.host}: run "ollama pull ${model.name}"`,
+      { cause: error },
+    );
+  }
+  if (UNREACHABLE_CODES.has(causeCode(error) ?? "")) {
+    return new ModelCallError(
+      "unavailable",
+      `Ollama is not reachable at ${model.host} (${causeCode(error)}): start it with "ollama serve" or set OLLAMA_HOST`,
+      { cause: error },
+    );
+  }
+  if (error instanceof Error && (error.name === "TimeoutError" || error.name === "AbortError")) {
+    return new ModelCallError("transient", `the model did not answer within ${model.timeoutMs / 1000} s`, {
+      cause: error,
+    });
+  }
+  if (status === 400)
+    return new ModelCallError("fatal", `Ollama refused the request: ${message}`, { cause: error });
+  const prefix = status ? `Ollama answered ${status}` : "the model request failed";
+  return new ModelCallError("transient", `${prefix}: ${message}`, { cause: error });
+}
+
+function statusCode(error: unknown): number | undefined {
+  if (typeof error !== "object" || error === null) return undefined;
+  const value = (error as { status_code?: unknown }).status_code;
+  return typeof value === "number" ? value : undefined;
+}
+
+function causeCode(error: unknown): string | undefined {
+  let current: unknown = error;
+  for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth += 1) {
+    const code = (current as { code?: unknown }).code;
+    if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return code;
+    current = (current as { cause?: unknown }).cause;
+  }
+  return undefined;
+}

@@ -1,0 +1,25 @@
+import { ChatOllama } from "@langchain/ollama";
+import type { ModelConfig } from "../config/schema.js";
+
+/**
+ * ChatOllama has no timeout of its own, and an abort signal given to `invoke` only stops the waiting: the server
+ * keeps the request and its slot. A fetch that carries the deadline and the caller's signal really closes the
+ * connection, and Ollama then frees the slot.
+ */
+export function createChatModel(model: ModelConfig, signal?: AbortSignal): ChatOllama {
+  const cancellingFetch: typeof fetch = (input, init) => {
+    const signals = [AbortSignal.timeout(model.timeoutMs), signal, init?.signal ?? undefined].filter(
+      (s): s is AbortSignal => s !== undefined,
+    );
+    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
+  };
+  return new ChatOllama({
+    baseUrl: model.host,
+    model: model.name,
+    numCtx: model.numCtx,
+    numPredict: model.numPredict,
+    temperature: model.temperature,
+    keepAlive: model.keepAlive,
+    fetch: cancellingFetch,
+  });
+}

@@ -1,0 +1,249 @@
+import { existsSync, statSync } from "node:fs";
+import { mkdtemp, rm, writeFile } from "node:fs/promises";
+import os from "node:os";
+import path from "node:path";
+import type { Command } from "commander";
+import { z } from "zod";
+import { App } from "../../app.js";
+import type { ClassificationDecision, DocumentClassifier } from "../../classify/document-classifier.js";
+import { ModelCallError } from "../../classify/model-errors.js";
+import { DocsortError, errorMessage, UsageError } from "../../errors.js";
+import type { Extractor } from "../../extract/index.js";
+import { ExtractionError } from "../../extract/types.js";
+import { sha256File } from "../../intake/hash-file.js";
+import { registerFile } from "../../intake/register-file.js";
+import { recoverOrphans, registerInstance } from "../../pipeline/instance-registry.js";
+import { processDocument } from "../../pipeline/process-document.js";
+import type { DocumentRecord } from "../../store/documents-repo.js";
+import type { Store } from "../../store/store.js";
+import { globalOptions } from "../global-options.js";
+import { formatConfidence, printJson, printLine } from "../output/print.js";
+import { parseInput } from "../parse-input.js";
+
+const classifyOptions = z.object({ dryRun: z.boolean().optional(), json: z.boolean().optional() });
+
+/** One line of the command's output; the same shape with and without --dry-run. */
+interface ClassifyReport {
+  file: string;
+  documentId: number | null;
+  parentId: number | null;
+  status: string;
+  reason: string | null;
+  category: string | null;
+  confidence: number | null;
+  source: string | null;
+  summary: string | null;
+  evidence: string | null;
+  model: string | null;
+  promptTokens: number | null;
+  outputTokens: number | null;
+  latencyMs: number | null;
+  truncated: boolean;
+}
+
+export function registerClassify(program: Command): void {
+  program
+    .command("classify")
+    .description("classify the given files now (stored like inbox files, or not at all with --dry-run)")
+    .argument("<files...>", "files to classify")
+    .option("--dry-run", "extract and classify, but store nothing")
+    .option("--json", "print a JSON array")
+    .action(async (files: string[], raw: unknown, command: Command) => {
+      const options = parseInput(classifyOptions, raw);
+      const paths = files.map(checkFile);
+      const app = App.open(globalOptions(command));
+      const extractor = await app.createExtractor();
+      try {
+        const reports = options.dryRun
+          ? await dryRun(app, extractor, paths)
+          : await classifyAndStore(app, extractor, paths);
+        if (options.json) printJson(reports);
+        else for (const report of reports) printLine(describe(report));
+        const waiting = reports.find((r) => r.status === "queued");
+        if (waiting)
+          throw new DocsortError(`not classified: ${waiting.reason ?? "the model is unavailable"}`);
+        if (reports.some((r) => r.status === "failed")) process.exitCode = 1;
+      } finally {
+        await extractor.close();
+        app.close();
+      }
+    });
+}
+
+function checkFile(file: string): string {
+  const resolved = path.resolve(file);
+  if (!existsSync(resolved)) throw new UsageError(`${file}: no such file.`);
+  if (!statSync(resolved).isFile()) throw new UsageError(`${file}: not a file.`);
+  return resolved;
+}
+
+async function classifyAndStore(app: App, extractor: Extractor, paths: string[]): Promise<ClassifyReport[]> {
+  const { store } = app;
+  const lease = registerInstance(store, "classify");
+  recoverOrphans(store, app.logger);
+  const ctx = await app.pipelineContext(
+    lease.id,
+    extractor,
+    app.createGate(() => {}),
+  );
+  const signal = new AbortController().signal;
+  const reports: ClassifyReport[] = [];
+  try {
+    for (const file of paths) {
+      const stats = statSync(file);
+      const sha256 = await sha256File(file);
+      const outcome = registerFile(
+        store,
+        { path: file, size: stats.size, mtimeMs: stats.mtimeMs, sha256 },
+        existsSync,
+        "docsort classify",
+      );
+      const start = outcome.kind === "duplicate" ? outcome.original : outcome.document;
+      const documents = await processDocument(ctx, start.id, signal);
+      if (outcome.kind === "duplicate") reports.push(storedReport(store, outcome.document));
+      reports.push(...documents.map((d) => storedReport(store, d)));
+    }
+  } finally {
+    lease.release();
+  }
+  return reports;
+}
+
+function storedReport(store: Store, document: DocumentRecord): ClassifyReport {
+  const c = store.classifications.current(document.duplicateOf ?? document.id);
+  return {
+    file: document.path,
+    documentId: document.id,
+    parentId: document.parentId,
+    status: document.status,
+    reason: document.reason,
+    category: c?.category ?? null,
+    confidence: c?.confidence ?? null,
+    source: c?.source ?? null,
+    summary: c?.summary ?? null,
+    evidence: c?.evidence ?? null,
+    model: c?.model ?? null,
+    promptTokens: c?.promptTokens ?? null,
+    outputTokens: c?.outputTokens ?? null,
+    latencyMs: c?.latencyMs ?? null,
+    truncated: c?.truncated ?? false,
+  };
+}
+
+/** The same extraction and classification, without the store: children are read from a temporary folder. */
+async function dryRun(app: App, extractor: Extractor, paths: string[]): Promise<ClassifyReport[]> {
+  const classifier = await app.createClassifier();
+  const scratch = await mkdtemp(path.join(os.tmpdir(), "docsort-dry-run-"));
+  try {
+    const reports: ClassifyReport[] = [];
+    for (const file of paths) {
+      reports.push(...(await dryRunOne(app, extractor, classifier, file, path.basename(file), 0, scratch)));
+    }
+    return reports;
+  } finally {
+    await rm(scratch, { recursive: true, force: true });
+  }
+}
+
+async function dryRunOne(
+  app: App,
+  extractor: Extractor,
+  classifier: DocumentClassifier,
+  file: string,
+  label: string,
+  depth: number,
+  scratch: string,
+): Promise<ClassifyReport[]> {
+  const base = emptyReport(label);
+  try {
+    const result = await extractor.extract({ path: file, name: path.basename(label), depth });
+    const reports: ClassifyReport[] = [];
+    const text = result.text.trim();
+    if (text.replace(/\s+/g, "").length < app.config.extract.minChars) {
+      reports.push({ ...base, status: "needs_review", reason: "no text" });
+    } else {
+      const decision = await classifier.classify({
+        documentId: undefined,
+        name: path.basename(label),
+        text: result.text,
+      });
+      reports.push(decisionReport(base, decision, app.config.review.minConfidence));
+    }
+    for (const [index, child] of (result.children ?? []).entries()) {
+      const childFile = path.join(scratch, `${depth}-${index}-${path.basename(child.name) || "attachment"}`);
+      await writeFile(childFile, child.bytes);
+      reports.push(
+        ...(await dryRunOne(
+          app,
+          extractor,
+          classifier,
+          childFile,
+          `${label}#${child.name}`,
+          depth + 1,
+          scratch,
+        )),
+      );
+    }
+    return reports;
+  } catch (error) {
+    if (error instanceof ExtractionError) return [{ ...base, status: "quarantined", reason: error.message }];
+    if (error instanceof ModelCallError && error.kind === "unavailable") {
+      return [{ ...base, status: "queued", reason: error.message }];
+    }
+    return [{ ...base, status: "failed", reason: errorMessage(error) }];
+  }
+}
+
+function decisionReport(
+  base: ClassifyReport,
+  d: ClassificationDecision,
+  minConfidence: number,
+): ClassifyReport {
+  const low = d.confidence < minConfidence;
+  const reason =
+    d.reviewReason ?? (low ? `low confidence (${d.confidence.toFixed(2)} < ${minConfidence})` : null);
+  return {
+    ...base,
+    status: reason ? "needs_review" : "done",
+    reason,
+    category: d.category,
+    confidence: d.confidence,
+    source: d.source,
+    summary: d.summary,
+    evidence: d.evidence,
+    model: d.model,
+    promptTokens: d.promptTokens,
+    outputTokens: d.outputTokens,
+    latencyMs: d.latencyMs,
+    truncated: d.truncated,
+  };
+}
+
+function emptyReport(file: string): ClassifyReport {
+  return {
+    file,
+    documentId: null,
+    parentId: null,
+    status: "failed",
+    reason: null,
+    category: null,
+    confidence: null,
+    source: null,
+    summary: null,
+    evidence: null,
+    model: null,
+    promptTokens: null,
+    outputTokens: null,
+    latencyMs: null,
+    truncated: false,
+  };
+}
+
+function describe(r: ClassifyReport): string {
+  const id = r.documentId === null ? "" : `#${r.documentId} `;
+  const head = `${id}${r.file}: ${r.status}`;
+  const category = r.category ? ` ${r.category} ${formatConfidence(r.confidence)} (${r.source})` : "";
+  const reason = r.reason ? ` — ${r.reason}` : "";
+  const summary = r.summary ? `\n    ${r.summary}` : "";
+  return `${head}${category}${reason}${summary}`;
+}

@@ -1,0 +1,143 @@
+import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import type { Command } from "commander";
+import { z } from "zod";
+import { checkModelHealth } from "../../classify/ollama-health.js";
+import { loadPromptTemplate } from "../../classify/prompt-template.js";
+import { loadConfig } from "../../config/load-config.js";
+import type { Config } from "../../config/schema.js";
+import { errorMessage } from "../../errors.js";
+import { databasePath, Store } from "../../store/store.js";
+import { globalOptions } from "../global-options.js";
+import { printJson, printLine } from "../output/print.js";
+import { parseInput } from "../parse-input.js";
+
+interface Check {
+  name: string;
+  ok: boolean;
+  detail: string;
+  fix?: string;
+}
+
+const doctorOptions = z.object({ json: z.boolean().optional() });
+
+export function registerDoctor(program: Command): void {
+  program
+    .command("doctor")
+    .description("check the configuration, the database, the inbox and the model server, and say what to fix")
+    .option("--json", "print the checks as JSON")
+    .action(async (raw: unknown, command: Command) => {
+      const options = parseInput(doctorOptions, raw);
+      const config = loadConfig(globalOptions(command));
+      const checks = [
+        checkConfig(config),
+        checkFolder("data folder", config.home, true),
+        checkDatabase(config),
+        checkFolder("inbox", config.inbox, false),
+        checkPrompts(config),
+        ...(await checkModel(config)),
+      ];
+      if (options.json) printJson(checks);
+      else for (const check of checks) printCheck(check);
+      if (checks.some((c) => !c.ok)) process.exitCode = 1;
+    });
+}
+
+function printCheck(check: Check): void {
+  printLine(`${check.ok ? "ok  " : "FAIL"}  ${check.name}: ${check.detail}`);
+  if (!check.ok && check.fix) printLine(`      → ${check.fix}`);
+}
+
+function checkConfig(config: Config): Check {
+  const categories = config.taxonomy.map((c) => c.name).join(", ");
+  return {
+    name: "config",
+    ok: true,
+    detail: `${config.source ?? "defaults (no docsort.config.json)"}; categories: ${categories}`,
+  };
+}
+
+function checkFolder(name: string, dir: string, mustWrite: boolean): Check {
+  try {
+    if (!existsSync(dir)) {
+      if (!mustWrite)
+        return { name, ok: true, detail: `${dir} does not exist yet; docsort watch creates it` };
+      mkdirSync(dir, { recursive: true });
+    }
+    accessSync(dir, mustWrite ? constants.R_OK | constants.W_OK : constants.R_OK);
+    return { name, ok: true, detail: dir };
+  } catch (error) {
+    return {
+      name,
+      ok: false,
+      detail: `${dir}: ${errorMessage(error)}`,
+      fix: `make ${dir} ${mustWrite ? "writable" : "readable"} for this user, or choose another folder`,
+    };
+  }
+}
+
+function checkDatabase(config: Config): Check {
+  const file = databasePath(config.home);
+  try {
+    const store = Store.open(config.home);
+    try {
+      const version = store.db.pragma("user_version", { simple: true });
+      const mode = store.db.pragma("journal_mode", { simple: true });
+      const integrity = store.db.pragma("quick_check", { simple: true });
+      const counts = store.documents.countByStatus();
+      const total = Object.values(counts).reduce((a, b) => a + b, 0);
+      const ok = integrity === "ok";
+      return {
+        name: "database",
+        ok,
+        detail: `${file} (schema ${version}, ${mode}, ${total} documents, integrity ${integrity})`,
+        ...(ok ? {} : { fix: "restore the database from a backup; docsort cannot repair it" }),
+      };
+    } finally {
+      store.close();
+    }
+  } catch (error) {
+    return {
+      name: "database",
+      ok: false,
+      detail: `${file}: ${errorMessage(error)}`,
+      fix: "check the data folder",
+    };
+  }
+}
+
+function checkPrompts(config: Config): Check {
+  try {
+    const template = loadPromptTemplate(config.prompts, "classify");
+    return { name: "prompts", ok: true, detail: `${template.file} (${template.hash.slice(0, 12)})` };
+  } catch (error) {
+    return { name: "prompts", ok: false, detail: errorMessage(error), fix: "restore prompts/classify.md" };
+  }
+}
+
+async function checkModel(config: Config): Promise<Check[]> {
+  const health = await checkModelHealth(config.model);
+  if (health.ok) {
+    return [
+      {
+        name: "ollama",
+        ok: true,
+        detail: `${config.model.host} (Ollama ${health.version ?? "unknown version"})`,
+      },
+      { name: "model", ok: true, detail: `${config.model.name}, num_ctx ${config.model.numCtx}` },
+    ];
+  }
+  if (health.problem === "model_missing") {
+    return [
+      { name: "ollama", ok: true, detail: config.model.host },
+      { name: "model", ok: false, detail: health.message, fix: `ollama pull ${config.model.name}` },
+    ];
+  }
+  return [
+    {
+      name: "ollama",
+      ok: false,
+      detail: health.message,
+      fix: "install Ollama (https://ollama.com), run `ollama serve`, or point OLLAMA_HOST at your server",
+    },
+  ];
+}

@@ -1,0 +1,59 @@
+import path from "node:path";
+import type { Command } from "commander";
+import { z } from "zod";
+import { App } from "../../app.js";
+import { DOCUMENT_STATUSES } from "../../store/document-status.js";
+import { listDocuments } from "../../store/document-views.js";
+import { globalOptions } from "../global-options.js";
+import { formatConfidence, printJson, printLine, truncate } from "../output/print.js";
+import { renderTable } from "../output/table.js";
+import { parseInput } from "../parse-input.js";
+
+const listOptions = z.object({
+  status: z.enum(DOCUMENT_STATUSES).optional(),
+  category: z.string().min(1).optional(),
+  limit: z.coerce.number().int().positive().optional(),
+  json: z.boolean().optional(),
+});
+
+export function registerList(program: Command): void {
+  program
+    .command("list")
+    .description("list documents, newest first")
+    .option("--status <status>", `only this status (${DOCUMENT_STATUSES.join(", ")})`)
+    .option("--category <category>", "only this category")
+    .option("--limit <n>", "at most this many")
+    .option("--json", "print a JSON array")
+    .action((raw: unknown, command: Command) => {
+      const options = parseInput(listOptions, raw);
+      const app = App.open(globalOptions(command), false);
+      try {
+        const documents = listDocuments(app.store.db, options);
+        if (options.json) {
+          printJson(documents);
+          return;
+        }
+        if (documents.length === 0) {
+          printLine("no documents");
+          return;
+        }
+        const rows = documents.map((d) => [
+          d.id,
+          d.status,
+          d.category ?? "",
+          formatConfidence(d.confidence),
+          d.source ?? "",
+          displayPath(app.config.inbox, d.path),
+          truncate(d.reason ?? "", 60),
+        ]);
+        printLine(renderTable(["ID", "STATUS", "CATEGORY", "CONF", "SOURCE", "FILE", "REASON"], rows));
+      } finally {
+        app.close();
+      }
+    });
+}
+
+export function displayPath(inbox: string, p: string): string {
+  const relative = path.relative(inbox, p);
+  return relative.startsWith("..") ? p : relative;
+}

@@ -1,0 +1,136 @@
+import { readFile, stat } from "node:fs/promises";
+import type { ExtractConfig } from "../config/schema.js";
+import { asExtractionError, nestingTooDeep, throwIfAborted, tooLarge, unsupportedType } from "./errors.js";
+import type { ExtractInput, Log } from "./format-extractor.js";
+import { extensionOf } from "./kinds.js";
+import { detectLanguage } from "./language.js";
+import { getOcrEngine } from "./ocr.js";
+import { defaultRegistry, type ExtractorRegistry } from "./registry.js";
+import { detectType } from "./sniff.js";
+import {
+  type DetectedType,
+  ExtractionError,
+  type ExtractionRequest,
+  type ExtractionResult,
+} from "./types.js";
+
+export interface ExtractFileOptions {
+  /** Checked between pages; a hard stop of hung work is the pool's job. */
+  signal?: AbortSignal;
+  log?: Log;
+  registry?: ExtractorRegistry;
+}
+
+const silent: Log = () => {};
+
+/**
+ * Extracts one file in the current thread (what each pool worker runs). Resolves an ExtractionResult or
+ * rejects with an ExtractionError, never another error type.
+ */
+export async function extractFile(
+  req: ExtractionRequest,
+  config: ExtractConfig,
+  options: ExtractFileOptions = {},
+): Promise<ExtractionResult> {
+  const started = performance.now();
+  const log = options.log ?? silent;
+  let type: DetectedType | undefined;
+  try {
+    const effective = withOverrides(config, req);
+    const depth = req.depth ?? 0;
+    if (depth > effective.maxDepth) throw nestingTooDeep(depth, effective.maxDepth);
+    const bytes = await readLimited(req.path, effective.maxFileBytes);
+    type = await detectType(bytes, req.name);
+    const detected = type;
+    const warnings = mismatchWarnings(detected, req.name);
+    if (detected.kind === "empty") {
+      return finish({ text: "", method: "text", warnings: ["empty file"] }, detected, started);
+    }
+    const extractor = (options.registry ?? defaultRegistry).pick(detected);
+    if (!extractor) throw unsupportedType(detected, req.name);
+    throwIfAborted(options.signal);
+    const input: ExtractInput = {
+      bytes,
+      name: req.name,
+      type: detected,
+      depth,
+      config: effective,
+      ocr: () => getOcrEngine(effective.ocr.languages, log),
+      signal: options.signal,
+      log,
+    };
+    const output = await extractor.extract(input);
+    const result = finish(
+      { ...output, warnings: [...warnings, ...(output.warnings ?? [])] },
+      detected,
+      started,
+    );
+    log("debug", "extracted", {
+      name: req.name,
+      kind: detected.kind,
+      extractor: extractor.name,
+      ms: result.durationMs,
+    });
+    return result;
+  } catch (error) {
+    throw asExtractionError(error, type);
+  }
+}
+
+type Output = Omit<ExtractionResult, "type" | "chars" | "durationMs" | "language">;
+
+function finish(output: Output, type: DetectedType, started: number): ExtractionResult {
+  // NUL and other C0 controls (but tab, newline, form feed) only hurt the database and the model.
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
+  const text = output.text.replace(/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g, "");
+  const result: ExtractionResult = {
+    ...output,
+    text,
+    chars: text.length,
+    type,
+    durationMs: Math.round(performance.now() - started),
+  };
+  const language = detectLanguage(text);
+  if (language) result.language = language;
+  return result;
+}
+
+function withOverrides(config: ExtractConfig, req: ExtractionRequest): ExtractConfig {
+  const limits = req.limits ?? {};
+  return {
+    ...config,
+    maxFileBytes: limits.maxFileBytes ?? config.maxFileBytes,
+    maxPages: limits.maxPages ?? config.maxPages,
+    timeoutMs: limits.timeoutMs ?? config.timeoutMs,
+  };
+}
+
+/** The size is checked before reading, so an oversized file never lands in memory. */
+async function readLimited(path: string, maxBytes: number): Promise<Uint8Array> {
+  let size: number;
+  try {
+    size = (await stat(path)).size;
+  } catch (cause) {
+    const code = (cause as NodeJS.ErrnoException).code;
+    throw new ExtractionError(
+      "unreadable",
+      code === "ENOENT"
+        ? `file not found: ${path} (moved or deleted before it was read)`
+        : `cannot read ${path}: ${code}`,
+      undefined,
+      { cause },
+    );
+  }
+  if (size > maxBytes) throw tooLarge(size, maxBytes);
+  const bytes = await readFile(path);
+  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
+  return bytes;
+}
+
+function mismatchWarnings(type: DetectedType, name: string): string[] {
+  if (!type.extensionMismatch) return [];
+  const { extension, expectedKind } = type.extensionMismatch;
+  return [
+    `the name ends in .${extension || extensionOf(name)} (${expectedKind}) but the content is ${type.kind} (${type.mime}); read as ${type.kind}`,
+  ];
+}

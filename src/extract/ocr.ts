@@ -1,0 +1,121 @@
+/**
+ * Tesseract (tesseract.js, wasm) lifecycle: one OCR worker per extraction thread, created on first use
+ * and reused for every page and document after that. Strictly offline: traineddata comes from the
+ * @tesseract.js-data/* packages, never from the CDN that tesseract.js defaults to.
+ */
+import { copyFileSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
+import { createRequire } from "node:module";
+import { tmpdir } from "node:os";
+import path from "node:path";
+import { createWorker, OEM, type Worker } from "tesseract.js";
+import type { Log } from "./format-extractor.js";
+import { ExtractionError } from "./types.js";
+
+export type OcrLanguage = "eng" | "deu" | "fra";
+
+export interface OcrResult {
+  text: string;
+  /** Tesseract's mean word confidence, 0-1. */
+  confidence: number;
+  ms: number;
+}
+
+export interface OcrEngine {
+  /** `image` is an encoded PNG/JPEG/BMP; `dpi` when known (rendered PDF pages). */
+  recognize(image: Uint8Array, options?: { dpi?: number }): Promise<OcrResult>;
+}
+
+let current: { key: string; worker: Promise<Worker> } | undefined;
+
+export function getOcrEngine(languages: readonly OcrLanguage[], log: Log): Promise<OcrEngine> {
+  const key = [...languages].sort().join("+");
+  if (current?.key !== key) {
+    void closeOcr();
+    current = { key, worker: startWorker(languages, log) };
+    const started = current;
+    started.worker.catch(() => {
+      if (current === started) current = undefined;
+    });
+  }
+  const worker = current.worker;
+  return worker.then((w) => ({ recognize: (image, options) => recognize(w, image, options?.dpi) }));
+}
+
+/** Ends this thread's OCR worker (tests and shutdown; extraction threads end with it anyway). */
+export async function closeOcr(): Promise<void> {
+  const closing = current;
+  current = undefined;
+  if (!closing) return;
+  try {
+    await (await closing.worker).terminate();
+  } catch {
+    // It never started or already died; nothing to release.
+  }
+}
+
+async function startWorker(languages: readonly OcrLanguage[], log: Log): Promise<Worker> {
+  const started = performance.now();
+  const langPath = prepareLangPath(languages);
+  const worker = await createWorker([...languages], OEM.LSTM_ONLY, {
+    langPath,
+    gzip: true,
+    cacheMethod: "none",
+    // Without a handler tesseract.js rethrows worker errors from an event listener: an uncaught exception.
+    errorHandler: (error: unknown) => log("warn", "tesseract worker error", { error: String(error) }),
+  });
+  log("debug", "OCR worker started", { languages, ms: Math.round(performance.now() - started) });
+  return worker;
+}
+
+async function recognize(worker: Worker, image: Uint8Array, dpi: number | undefined): Promise<OcrResult> {
+  const started = performance.now();
+  // Tesseract otherwise guesses the resolution (and prints "Estimating resolution as N" for every image).
+  await worker.setParameters({ user_defined_dpi: String(dpi ?? 300) });
+  const { data } = await worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), {
+    rotateAuto: true,
+  });
+  return {
+    text: data.text.replace(/[ \t]+\n/g, "\n").trim(),
+    confidence: Math.max(0, Math.min(1, data.confidence / 100)),
+    ms: performance.now() - started,
+  };
+}
+
+/**
+ * tesseract.js reads every language from one `langPath`, but each language ships in its own package.
+ * A per-user folder of links to the packaged files joins them (tesseract.js 7 cannot take the bytes
+ * directly: its initialize step joins `lang.data` instead of `lang.code`).
+ */
+function prepareLangPath(languages: readonly OcrLanguage[]): string {
+  const require = createRequire(import.meta.url);
+  const uid = process.getuid?.() ?? "user";
+  const dir = path.join(tmpdir(), `docsort-tessdata-${uid}`);
+  mkdirSync(dir, { recursive: true });
+  for (const lang of languages) {
+    const file = `${lang}.traineddata.gz`;
+    let source: string;
+    try {
+      source = path.join(
+        path.dirname(require.resolve(`@tesseract.js-data/${lang}/package.json`)),
+        "4.0.0_best_int",
+        file,
+      );
+    } catch (cause) {
+      throw new ExtractionError(
+        "unreadable",
+        `OCR language data "${lang}" is not installed: run npm install (package @tesseract.js-data/${lang})`,
+        undefined,
+        { cause },
+      );
+    }
+    const target = path.join(dir, file);
+    if (existsSync(target)) continue;
+    try {
+      symlinkSync(source, target);
+    } catch {
+      // Another thread won the race, or symlinks are not allowed (Windows without privileges).
+      if (!existsSync(target)) copyFileSync(source, target);
+    }
+  }
+  return dir;
+}

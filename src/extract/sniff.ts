@@ -1,0 +1,95 @@
+import { fileTypeFromBuffer } from "file-type";
+import { decodeText } from "./decode-text.js";
+import {
+  extensionOf,
+  isPlainTextKind,
+  KIND_BY_EXTENSION,
+  kindOfExtension,
+  kindsAgree,
+  MIME_BY_KIND,
+} from "./kinds.js";
+import {
+  looksBinary,
+  looksLikeCsv,
+  looksLikeEmail,
+  looksLikeHtml,
+  looksLikeJson,
+  looksLikeXml,
+  markdownSignals,
+} from "./sniff-text.js";
+import type { DetectedType } from "./types.js";
+
+/** How much of a file the text heuristics look at. */
+export const SNIFF_BYTES = 64 * 1024;
+
+/** file-type's extension → docsort kind, where they differ. */
+const KIND_BY_MAGIC: Readonly<Record<string, string>> = { tif: "tiff", heic: "heic", jpg: "jpg" };
+/** OLE compound files (CFB) are told apart only by their name. */
+const CFB_KINDS: Readonly<Record<string, string>> = { doc: "doc", xls: "xls", msg: "msg", ppt: "ppt" };
+const ZIP_CONTAINERS = new Set(["docx", "xlsx", "odt", "pptx"]);
+
+type Sniffed = Omit<DetectedType, "extensionMismatch">;
+
+/**
+ * Identifies a file by its content (magic bytes, then text heuristics); the extension only refines
+ * ambiguous text and is reported when it disagrees. `head` may be the whole file or its first bytes.
+ */
+export async function detectType(head: Uint8Array, fileName: string): Promise<DetectedType> {
+  const extension = extensionOf(fileName);
+  const sniffed = await sniff(head, extension);
+  const expected = kindOfExtension(extension);
+  if (!expected || sniffed.kind === "empty" || kindsAgree(sniffed.kind, expected)) return sniffed;
+  return { ...sniffed, extensionMismatch: { extension, expectedKind: expected } };
+}
+
+async function sniff(head: Uint8Array, extension: string): Promise<Sniffed> {
+  if (head.length === 0) return typed("empty", "content");
+  const magic = await fileTypeFromBuffer(head);
+  if (magic && magic.ext !== "xml") return fromMagic(magic.ext, magic.mime, extension);
+  if (looksBinary(head)) return typed("binary", "content");
+  const truncated = head.length >= SNIFF_BYTES;
+  const { text } = decodeText(head.subarray(0, SNIFF_BYTES), truncated);
+  return fromText(text, extension, truncated);
+}
+
+function fromMagic(ext: string, mime: string, extension: string): Sniffed {
+  if (ext === "cfb") {
+    const kind = CFB_KINDS[extension];
+    return kind
+      ? { mime: MIME_BY_KIND[kind] ?? mime, kind, by: "magic" }
+      : { mime, kind: "cfb", by: "magic" };
+  }
+  const kindByName = KIND_BY_EXTENSION[extension];
+  // A zip whose first entries did not reveal an Office/ODF container: the name is the best evidence left.
+  if (ext === "zip" && kindByName && ZIP_CONTAINERS.has(kindByName)) return typed(kindByName, "extension");
+  const kind = KIND_BY_MAGIC[ext] ?? ext;
+  return { mime: MIME_BY_KIND[kind] ?? mime, kind, by: "magic" };
+}
+
+function fromText(text: string, extension: string, truncated: boolean): Sniffed {
+  if (looksLikeEmail(text)) return typed("eml", "content");
+  if (looksLikeHtml(text)) return typed("html", "content");
+  if (looksLikeJson(text, truncated)) return typed("json", "content");
+  if (looksLikeXml(text) && !isMarkupTolerant(extension)) return typed("xml", "content");
+  const byName = kindOfExtension(extension);
+  const csv = looksLikeCsv(text);
+  const markdown = markdownSignals(text);
+  if (byName === "csv" && csv) return typed("csv", "content");
+  if (byName === "markdown" && markdown >= 1) return typed("markdown", "content");
+  if (markdown >= 2) return typed("markdown", "content");
+  if (csv) return typed("csv", "content");
+  if (byName && isPlainTextKind(byName) && byName !== "text" && byName !== "json" && byName !== "xml") {
+    return typed(byName, "extension");
+  }
+  return typed("text", "content");
+}
+
+/** Markdown and plain text may legitimately start with an inline tag; do not call them XML. */
+function isMarkupTolerant(extension: string): boolean {
+  const kind = kindOfExtension(extension);
+  return kind === "markdown" || kind === "text";
+}
+
+function typed(kind: string, by: DetectedType["by"]): Sniffed {
+  return { mime: MIME_BY_KIND[kind] ?? "application/octet-stream", kind, by };
+}

@@ -1,0 +1,157 @@
+import type { Stats } from "node:fs";
+import { mkdir, stat } from "node:fs/promises";
+import path from "node:path";
+import { type FSWatcher, watch } from "chokidar";
+import type { IntakeConfig } from "../config/schema.js";
+import { errorMessage } from "../errors.js";
+import type { Logger } from "../log/logger.js";
+import type { Store } from "../store/store.js";
+import { sha256File } from "./hash-file.js";
+import { createIgnoreMatcher } from "./ignore-rules.js";
+import { listInboxFiles } from "./inbox-scanner.js";
+import { type RegisterOutcome, registerFile } from "./register-file.js";
+import { StabilityTracker, type StableFile } from "./stability-tracker.js";
+
+export interface IntakeOptions {
+  inbox: string;
+  config: IntakeConfig;
+  store: Store;
+  logger: Logger;
+  /** Folders below the inbox that docsort writes to itself (archive, filing roots): never taken in. */
+  excludeDirs?: readonly string[];
+  onRegistered?: (outcome: RegisterOutcome) => void;
+}
+
+/**
+ * Finds finished files in the inbox: OS events (or polling), a scan at start and a periodic rescan that catches
+ * anything the watcher missed. It only reads files: never moves, changes or deletes them.
+ */
+export class Intake {
+  private watcher: FSWatcher | undefined;
+  private rescanTimer: NodeJS.Timeout | undefined;
+  private readonly tracker: StabilityTracker;
+  private readonly isIgnoredName: (p: string) => boolean;
+  private readonly hashing = new Set<string>();
+  private readonly inFlight = new Set<Promise<void>>();
+  private scanning = 0;
+  private stopped = false;
+
+  constructor(private readonly options: IntakeOptions) {
+    this.isIgnoredName = createIgnoreMatcher(options.config.ignore);
+    this.tracker = new StabilityTracker(options.config.stableMs, (file) => this.track(this.take(file)));
+  }
+
+  async start(watchForChanges: boolean): Promise<void> {
+    await mkdir(this.options.inbox, { recursive: true });
+    if (watchForChanges) await this.startWatcher();
+    await this.scan();
+    const every = this.options.config.rescanIntervalMs;
+    if (watchForChanges && every > 0) {
+      this.rescanTimer = setInterval(() => void this.scan(), every);
+      this.rescanTimer.unref();
+    }
+  }
+
+  /** Offers every file of the inbox that docsort has not seen with this size and mtime. */
+  async scan(): Promise<number> {
+    this.scanning += 1;
+    try {
+      const files = await listInboxFiles(this.options.inbox, (p) => this.isIgnored(p));
+      let offered = 0;
+      for (const file of files) {
+        const stats = await statOrUndefined(file);
+        if (!stats || this.isKnown(file, stats)) continue;
+        offered += 1;
+        await this.tracker.offer(file, stats);
+      }
+      return offered;
+    } catch (error) {
+      this.options.logger.error(`scanning ${this.options.inbox} failed: ${errorMessage(error)}`);
+      return 0;
+    } finally {
+      this.scanning -= 1;
+    }
+  }
+
+  /** Nothing waiting to become stable, being hashed or scanned. */
+  isIdle(): boolean {
+    return this.scanning === 0 && this.tracker.size === 0 && this.inFlight.size === 0;
+  }
+
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.rescanTimer) clearInterval(this.rescanTimer);
+    this.tracker.stop();
+    await this.watcher?.close();
+    await Promise.allSettled([...this.inFlight]);
+  }
+
+  private async startWatcher(): Promise<void> {
+    const { config } = this.options;
+    const watcher = watch(this.options.inbox, {
+      ignoreInitial: true,
+      ignored: (p: string) => p !== this.options.inbox && this.isIgnored(p),
+      usePolling: config.usePolling,
+      interval: config.pollIntervalMs,
+      binaryInterval: config.pollIntervalMs,
+      alwaysStat: true,
+    });
+    const onFile = (p: string, stats?: Stats) => void this.tracker.offer(p, stats);
+    watcher.on("add", onFile);
+    watcher.on("change", onFile);
+    watcher.on("error", (error) =>
+      this.options.logger.error(`watching ${this.options.inbox}: ${errorMessage(error)}`),
+    );
+    await new Promise<void>((resolve) => watcher.once("ready", () => resolve()));
+    this.watcher = watcher;
+  }
+
+  private isIgnored(p: string): boolean {
+    if (this.isIgnoredName(p)) return true;
+    const relative = path.relative(this.options.inbox, p);
+    if (relative.split(path.sep).some((part) => part.startsWith("."))) return true;
+    return (this.options.excludeDirs ?? []).some((dir) => p === dir || p.startsWith(dir + path.sep));
+  }
+
+  private isKnown(file: string, stats: Stats): boolean {
+    const sighting = this.options.store.files.get(file);
+    return sighting !== undefined && sighting.size === stats.size && sighting.mtimeMs === stats.mtimeMs;
+  }
+
+  private track(work: Promise<void>): void {
+    this.inFlight.add(work);
+    void work.finally(() => this.inFlight.delete(work));
+  }
+
+  private async take(file: StableFile): Promise<void> {
+    if (this.stopped || this.hashing.has(file.path)) return;
+    const stats = await statOrUndefined(file.path);
+    if (stats && this.isKnown(file.path, stats)) return;
+    this.hashing.add(file.path);
+    try {
+      const sha256 = await sha256File(file.path);
+      const after = await statOrUndefined(file.path);
+      if (!after) return;
+      if (after.size !== file.size || after.mtimeMs !== file.mtimeMs) {
+        await this.tracker.offer(file.path, after);
+        return;
+      }
+      const outcome = registerFile(this.options.store, { ...file, sha256 });
+      this.options.onRegistered?.(outcome);
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "ENOENT") return;
+      this.options.logger.error(`cannot read ${file.path}: ${errorMessage(error)}; it will be tried again`);
+    } finally {
+      this.hashing.delete(file.path);
+    }
+  }
+}
+
+async function statOrUndefined(p: string): Promise<Stats | undefined> {
+  try {
+    return await stat(p);
+  } catch {
+    return undefined;
+  }
+}

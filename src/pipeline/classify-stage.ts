@@ -1,0 +1,90 @@
+import type { ClassificationDecision } from "../classify/document-classifier.js";
+import { InvalidModelOutputError, ModelCallError } from "../classify/model-errors.js";
+import { errorMessage } from "../errors.js";
+import { nowIso } from "../store/clock.js";
+import type { DocumentRecord } from "../store/documents-repo.js";
+import type { PipelineContext, StageOutcome } from "./context.js";
+import { requeue } from "./requeue.js";
+
+const WAITING_FOR_MODEL = "waiting for the model";
+
+/** classifying → done / needs_review / failed; back to queued while the model is unavailable. */
+export async function runClassification(
+  ctx: PipelineContext,
+  document: DocumentRecord,
+  signal: AbortSignal,
+): Promise<StageOutcome> {
+  const { store } = ctx;
+  if (!ctx.gate.isOpen())
+    return requeue(ctx, document, "waiting", `${WAITING_FOR_MODEL}: ${ctx.gate.reason}`);
+  const extraction = store.extractions.latest(document.id);
+  if (!extraction) return requeue(ctx, document, "requeued", "no stored text; extracting again");
+  const current =
+    document.status === "classifying"
+      ? document
+      : store.transition(document.id, { to: "classifying", patch: { claimedBy: ctx.owner } });
+
+  let decision: ClassificationDecision;
+  try {
+    decision = await ctx.classifier.classify(
+      { documentId: current.id, name: current.name, text: extraction.text },
+      signal,
+    );
+  } catch (error) {
+    return onError(ctx, current, error, signal);
+  }
+  ctx.gate.markReachable();
+  store.meta.set("model_last_ok_at", nowIso());
+  return { kind: "finished", document: recordDecision(ctx, current, decision) };
+}
+
+function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision: ClassificationDecision) {
+  const { store, config } = ctx;
+  const { reviewReason, ...stored } = decision;
+  const lowConfidence = decision.confidence < config.review.minConfidence;
+  const why =
+    reviewReason ??
+    (lowConfidence
+      ? `low confidence (${decision.confidence.toFixed(2)} < ${config.review.minConfidence})`
+      : undefined);
+  return store.transaction(() => {
+    store.classifications.add(
+      {
+        ...stored,
+        documentId: document.id,
+        actor: null,
+        note: null,
+        details: { ...stored.details, reviewReason: why },
+      },
+      nowIso(),
+    );
+    return store.transition(document.id, {
+      to: why ? "needs_review" : "done",
+      event: "classified",
+      reason: why ?? null,
+      message: `${decision.category} ${decision.confidence.toFixed(2)} (${decision.source})`,
+      data: { category: decision.category, confidence: decision.confidence, source: decision.source },
+      patch: { claimedBy: null },
+    });
+  });
+}
+
+function onError(
+  ctx: PipelineContext,
+  document: DocumentRecord,
+  error: unknown,
+  signal: AbortSignal,
+): StageOutcome {
+  if (signal.aborted) return requeue(ctx, document, "interrupted", "docsort stopped during classification");
+  if (error instanceof ModelCallError && error.kind === "unavailable") {
+    ctx.gate.close(error.message);
+    return requeue(ctx, document, "waiting", `${WAITING_FOR_MODEL}: ${error.message}`);
+  }
+  const reason =
+    error instanceof ModelCallError ? error.message : `classification failed: ${errorMessage(error)}`;
+  const data: Record<string, unknown> =
+    error instanceof InvalidModelOutputError ? { rawOutputs: error.rawOutputs } : {};
+  ctx.logger.error(`document #${document.id} (${document.name}) failed: ${reason}`);
+  const after = ctx.store.transition(document.id, { to: "failed", reason, data, patch: { claimedBy: null } });
+  return { kind: "finished", document: after };
+}

@@ -1,0 +1,178 @@
+import { stat } from "node:fs/promises";
+import { errorMessage } from "../errors.js";
+import { ExtractionError, type ExtractionResult } from "../extract/types.js";
+import type { DocumentRecord } from "../store/documents-repo.js";
+import type { PipelineContext, StageOutcome } from "./context.js";
+import { requeue } from "./requeue.js";
+
+/** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
+export async function runExtraction(
+  ctx: PipelineContext,
+  claimed: DocumentRecord,
+  signal: AbortSignal,
+): Promise<StageOutcome> {
+  const { store, config } = ctx;
+  const document = store.transition(claimed.id, {
+    to: "extracting",
+    patch: { attempts: claimed.attempts + 1, claimedBy: ctx.owner },
+  });
+  const source = document.blobPath ?? document.path;
+  const problem = await checkSource(source, document);
+  if (problem) return finish(ctx, document, "failed", problem);
+  if (document.size > config.extract.maxFileBytes) {
+    return finish(ctx, document, "quarantined", tooLarge(document.size, config.extract.maxFileBytes), {
+      code: "too_large",
+    });
+  }
+
+  let result: ExtractionResult;
+  try {
+    result = await ctx.extractor.extract(
+      { path: source, name: document.name, depth: document.depth },
+      signal,
+    );
+  } catch (error) {
+    if (signal.aborted) return requeue(ctx, document, "interrupted", "docsort stopped during extraction");
+    if (error instanceof ExtractionError) {
+      return finish(ctx, document, "quarantined", error.message, {
+        code: error.code,
+        mime: error.type?.mime,
+      });
+    }
+    return finish(ctx, document, "quarantined", `extraction failed: ${errorMessage(error)}`, {
+      code: "crashed",
+    });
+  }
+
+  const children = await Promise.all(
+    (result.children ?? []).map(async (child) => ({
+      name: child.name,
+      size: child.bytes.byteLength,
+      ...(await ctx.blobs.put(child.bytes)),
+    })),
+  );
+  const text = result.text.trim();
+  const enough = text.replace(/\s+/g, "").length >= config.extract.minChars;
+  const after = store.transaction(() => {
+    const now = new Date().toISOString();
+    store.extractions.add(
+      {
+        documentId: document.id,
+        text: result.text,
+        method: result.method,
+        mime: result.type.mime,
+        kind: result.type.kind,
+        pages: result.pages ?? null,
+        pagesRead: result.pagesRead ?? null,
+        encoding: result.encoding ?? null,
+        language: result.language ?? null,
+        ocrConfidence: result.ocrConfidence ?? null,
+        warnings: result.warnings,
+        durationMs: result.durationMs,
+      },
+      now,
+    );
+    for (const child of children) addChild(ctx, document, child, now);
+    const data = {
+      chars: result.text.length,
+      method: result.method,
+      pages: result.pages,
+      children: children.length,
+    };
+    if (!enough) {
+      const why = text.length === 0 ? "no text" : `no text (only ${text.length} characters)`;
+      return store.transition(document.id, {
+        to: "needs_review",
+        reason: why,
+        data,
+        patch: { mime: result.type.mime, kind: result.type.kind, claimedBy: null },
+      });
+    }
+    return store.transition(document.id, {
+      to: "classifying",
+      event: "extracted",
+      message: `${result.text.length} characters (${result.method})`,
+      data,
+      patch: { mime: result.type.mime, kind: result.type.kind },
+    });
+  });
+  return after.status === "classifying"
+    ? { kind: "classify", document: after }
+    : { kind: "finished", document: after };
+}
+
+interface StoredChild {
+  name: string;
+  size: number;
+  sha256: string;
+  path: string;
+}
+
+function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChild, now: string): void {
+  const { store } = ctx;
+  const original = store.documents.findOriginal(child.sha256);
+  const common = {
+    sha256: child.sha256,
+    path: `${parent.path}#${child.name}`,
+    name: child.name,
+    size: child.size,
+    parentId: parent.id,
+    depth: parent.depth + 1,
+    blobPath: child.path,
+  };
+  if (original) {
+    const reason = `same content as document #${original.id} (${original.name})`;
+    const duplicate = store.documents.insert(
+      { ...common, status: "duplicate", duplicateOf: original.id, reason },
+      now,
+    );
+    store.events.add(
+      { documentId: duplicate.id, type: "duplicate", toStatus: "duplicate", message: reason },
+      now,
+    );
+    return;
+  }
+  const inserted = store.documents.insert({ ...common, status: "queued" }, now);
+  store.events.add(
+    {
+      documentId: inserted.id,
+      type: "discovered",
+      toStatus: "queued",
+      message: `inside document #${parent.id}`,
+    },
+    now,
+  );
+}
+
+async function checkSource(source: string, document: DocumentRecord): Promise<string | undefined> {
+  try {
+    const stats = await stat(source);
+    if (stats.size !== document.size) {
+      return "the file changed before docsort could read it; the new content is taken in as a new document";
+    }
+    return undefined;
+  } catch {
+    return `the file is gone (${source}); nothing to read`;
+  }
+}
+
+function tooLarge(size: number, max: number): string {
+  const mb = (n: number) => `${(n / 1024 / 1024).toFixed(1)} MB`;
+  return `file too large: ${mb(size)} is over the limit of ${mb(max)} (extract.maxFileBytes)`;
+}
+
+function finish(
+  ctx: PipelineContext,
+  document: DocumentRecord,
+  to: "failed" | "quarantined",
+  reason: string,
+  data?: Record<string, unknown>,
+): StageOutcome {
+  const after = ctx.store.transition(document.id, {
+    to,
+    reason,
+    ...(data ? { data } : {}),
+    patch: { claimedBy: null },
+  });
+  return { kind: "finished", document: after };
+}

@@ -1,0 +1,158 @@
+import { errorMessage } from "../errors.js";
+import { nowIso } from "../store/clock.js";
+import type { DocumentRecord } from "../store/documents-repo.js";
+import { runClassification } from "./classify-stage.js";
+import type { PipelineContext, StageOutcome } from "./context.js";
+import { runExtraction } from "./extract-stage.js";
+
+export interface PipelineEvents {
+  /** A document reached a final state (done, needs_review, failed, quarantined). */
+  onFinished?: (document: DocumentRecord, elapsedMs: number) => void;
+}
+
+/**
+ * Claims queued documents and runs them through extraction (up to `extract.workers` at once) and classification
+ * (up to `model.parallel` at once). Extraction runs ahead of the model, so the model never idles while work waits.
+ */
+export class Pipeline {
+  private readonly controller = new AbortController();
+  private readonly running = new Set<Promise<void>>();
+  private readonly readyForModel: DocumentRecord[] = [];
+  private readonly startedAt = new Map<number, number>();
+  private extracting = 0;
+  private classifying = 0;
+  private stopped = false;
+  private timer: NodeJS.Timeout | undefined;
+
+  constructor(
+    private readonly ctx: PipelineContext,
+    private readonly events: PipelineEvents = {},
+  ) {}
+
+  start(tickMs = 1000): void {
+    this.timer = setInterval(() => this.wake(), tickMs);
+    this.timer.unref();
+    this.wake();
+  }
+
+  /** New work may be there (a file was registered, the model came back, a retry is due). */
+  wake(): void {
+    if (!this.stopped) this.pump();
+  }
+
+  isIdle(): boolean {
+    return this.running.size === 0 && this.readyForModel.length === 0;
+  }
+
+  get load(): { extracting: number; classifying: number; waiting: number } {
+    return { extracting: this.extracting, classifying: this.classifying, waiting: this.readyForModel.length };
+  }
+
+  /** Stops claiming, cancels work in flight and puts it back in the queue. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    if (this.timer) clearInterval(this.timer);
+    this.controller.abort();
+    await Promise.allSettled([...this.running]);
+    for (const document of this.readyForModel.splice(0)) {
+      this.ctx.store.transition(document.id, {
+        to: "queued",
+        event: "interrupted",
+        reason: "docsort stopped before classification",
+        patch: { claimedBy: null },
+      });
+    }
+  }
+
+  private pump(): void {
+    const { extract, model } = this.ctx.config;
+    const lookahead = model.parallel + extract.workers;
+    while (
+      !this.stopped &&
+      this.extracting < extract.workers &&
+      this.readyForModel.length + this.classifying < model.parallel + lookahead
+    ) {
+      const document = this.ctx.store.documents.claimNext(this.ctx.owner, nowIso(), this.ctx.gate.isOpen());
+      if (!document) break;
+      this.startedAt.set(document.id, performance.now());
+      if (this.ctx.store.extractions.latest(document.id)) this.readyForModel.push(document);
+      else this.startExtraction(document);
+    }
+    this.startClassifications();
+  }
+
+  private startExtraction(document: DocumentRecord): void {
+    this.extracting += 1;
+    this.track(
+      document,
+      () => runExtraction(this.ctx, document, this.controller.signal),
+      () => {
+        this.extracting -= 1;
+      },
+    );
+  }
+
+  private startClassifications(): void {
+    while (!this.stopped && this.classifying < this.ctx.config.model.parallel) {
+      const document = this.readyForModel.shift();
+      if (!document) return;
+      this.classifying += 1;
+      this.track(
+        document,
+        () => runClassification(this.ctx, document, this.controller.signal),
+        () => {
+          this.classifying -= 1;
+        },
+      );
+    }
+  }
+
+  private track(document: DocumentRecord, stage: () => Promise<StageOutcome>, release: () => void): void {
+    const work = stage()
+      .then((outcome) => {
+        release();
+        this.onOutcome(outcome);
+      })
+      .catch((error: unknown) => {
+        release();
+        this.onUnexpected(document, error);
+      })
+      .finally(() => {
+        this.running.delete(work);
+        this.wake();
+      });
+    this.running.add(work);
+  }
+
+  private onOutcome(outcome: StageOutcome): void {
+    const { document } = outcome;
+    if (outcome.kind === "classify") {
+      this.readyForModel.push(document);
+      return;
+    }
+    const started = this.startedAt.get(document.id);
+    this.startedAt.delete(document.id);
+    if (outcome.kind === "finished")
+      this.events.onFinished?.(document, started ? performance.now() - started : 0);
+  }
+
+  /** A bug or a database error: the document is marked failed with the reason instead of being stranded. */
+  private onUnexpected(document: DocumentRecord, error: unknown): void {
+    const reason = `internal error: ${errorMessage(error)}`;
+    this.ctx.logger.error(`document #${document.id} (${document.name}): ${reason}`, {
+      stack: error instanceof Error ? error.stack : undefined,
+    });
+    try {
+      const after = this.ctx.store.transition(document.id, {
+        to: "failed",
+        reason,
+        patch: { claimedBy: null },
+      });
+      this.events.onFinished?.(after, 0);
+    } catch (storeError) {
+      this.ctx.logger.error(
+        `cannot record the failure of document #${document.id}: ${errorMessage(storeError)}`,
+      );
+    }
+  }
+}

@@ -1,0 +1,85 @@
+import type { Db } from "./database.js";
+import type { DocumentStatus } from "./document-status.js";
+
+/** A document with its current classification: what `list` shows. */
+export interface DocumentSummary {
+  id: number;
+  path: string;
+  name: string;
+  sha256: string;
+  size: number;
+  status: DocumentStatus;
+  reason: string | null;
+  category: string | null;
+  confidence: number | null;
+  source: string | null;
+  parentId: number | null;
+  duplicateOf: number | null;
+  createdAt: string;
+  updatedAt: string;
+}
+
+export interface DocumentFilter {
+  status?: DocumentStatus | undefined;
+  category?: string | undefined;
+  limit?: number | undefined;
+}
+
+interface SummaryRow {
+  id: number;
+  path: string;
+  name: string;
+  sha256: string;
+  size: number;
+  status: DocumentStatus;
+  reason: string | null;
+  category: string | null;
+  confidence: number | null;
+  source: string | null;
+  parent_id: number | null;
+  duplicate_of: number | null;
+  created_at: string;
+  updated_at: string;
+}
+
+export function listDocuments(db: Db, filter: DocumentFilter = {}): DocumentSummary[] {
+  const where: string[] = [];
+  const params: (string | number)[] = [];
+  if (filter.status) {
+    where.push("d.status = ?");
+    params.push(filter.status);
+  }
+  if (filter.category) {
+    where.push("c.category = ?");
+    params.push(filter.category);
+  }
+  const sql = `
+    SELECT d.id, d.path, d.name, d.sha256, d.size, d.status, d.reason, d.parent_id, d.duplicate_of,
+           d.created_at, d.updated_at, c.category, c.confidence, c.source
+    FROM documents d
+    LEFT JOIN classifications c
+      ON c.id = (SELECT max(id) FROM classifications WHERE document_id = COALESCE(d.duplicate_of, d.id))
+    ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+    ORDER BY d.id DESC
+    ${filter.limit ? "LIMIT ?" : ""}`;
+  if (filter.limit) params.push(filter.limit);
+  return db
+    .prepare<unknown[], SummaryRow>(sql)
+    .all(...params)
+    .map((row) => ({
+      id: row.id,
+      path: row.path,
+      name: row.name,
+      sha256: row.sha256,
+      size: row.size,
+      status: row.status,
+      reason: row.reason,
+      category: row.category,
+      confidence: row.confidence,
+      source: row.source,
+      parentId: row.parent_id,
+      duplicateOf: row.duplicate_of,
+      createdAt: row.created_at,
+      updatedAt: row.updated_at,
+    }));
+}

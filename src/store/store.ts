@@ -1,0 +1,83 @@
+import path from "node:path";
+import { ClassificationsRepo } from "./classifications-repo.js";
+import { nowIso } from "./clock.js";
+import { type Db, openDatabase } from "./database.js";
+import type { DocumentStatus } from "./document-status.js";
+import { type DocumentPatch, type DocumentRecord, DocumentsRepo } from "./documents-repo.js";
+import { EventsRepo } from "./events-repo.js";
+import { ExtractionsRepo } from "./extractions-repo.js";
+import { FilesRepo } from "./files-repo.js";
+import { InstancesRepo } from "./instances-repo.js";
+import { MetaRepo } from "./meta-repo.js";
+
+export interface Transition {
+  to: DocumentStatus;
+  /** Event type; defaults to the target status. */
+  event?: string;
+  reason?: string | null;
+  message?: string | null;
+  data?: Record<string, unknown>;
+  patch?: Omit<DocumentPatch, "status">;
+}
+
+/** The one owner of better-sqlite3: repositories per table plus the transactions that span them. */
+export class Store {
+  readonly documents: DocumentsRepo;
+  readonly files: FilesRepo;
+  readonly extractions: ExtractionsRepo;
+  readonly classifications: ClassificationsRepo;
+  readonly events: EventsRepo;
+  readonly instances: InstancesRepo;
+  readonly meta: MetaRepo;
+
+  constructor(readonly db: Db) {
+    this.documents = new DocumentsRepo(db);
+    this.files = new FilesRepo(db);
+    this.extractions = new ExtractionsRepo(db);
+    this.classifications = new ClassificationsRepo(db);
+    this.events = new EventsRepo(db);
+    this.instances = new InstancesRepo(db);
+    this.meta = new MetaRepo(db);
+  }
+
+  static open(home: string): Store {
+    return new Store(openDatabase(databasePath(home)));
+  }
+
+  /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. */
+  transaction<T>(fn: () => T): T {
+    return this.db.transaction(fn).immediate();
+  }
+
+  /** Changes a document's status and records the event, in one committed transaction. */
+  transition(id: number, change: Transition): DocumentRecord {
+    return this.transaction(() => {
+      const now = nowIso();
+      const before = this.documents.get(id);
+      if (!before) throw new Error(`document ${id} does not exist`);
+      this.documents.update(id, { ...change.patch, status: change.to, reason: change.reason ?? null }, now);
+      this.events.add(
+        {
+          documentId: id,
+          type: change.event ?? change.to,
+          fromStatus: before.status,
+          toStatus: change.to,
+          message: change.message ?? change.reason ?? null,
+          data: change.data ?? null,
+        },
+        now,
+      );
+      const after = this.documents.get(id);
+      if (!after) throw new Error(`document ${id} vanished`);
+      return after;
+    });
+  }
+
+  close(): void {
+    if (this.db.open) this.db.close();
+  }
+}
+
+export function databasePath(home: string): string {
+  return path.join(home, "docsort.db");
+}

@@ -1,0 +1,206 @@
+import { appendFileSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createE2eEnv, documentPart, type E2eEnv } from "../support/e2e-env.js";
+import { lastUserText, type Reply } from "../support/ollama-server.js";
+import { runDocsort, startDocsort } from "../support/run-docsort.js";
+import { countEvents, readDocuments } from "../support/store-reader.js";
+
+let env: E2eEnv;
+beforeEach(async () => {
+  env = await createE2eEnv();
+  env.writeConfig({ intake: { stableMs: 200 } });
+});
+afterEach(async () => env.cleanup());
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** Answers with the category written in the document ("category: receipt"). */
+function echoCategory(extra: Partial<Reply> = {}) {
+  return (request: Parameters<typeof lastUserText>[0]): Reply => {
+    const match = /category: (\w+)/.exec(documentPart(lastUserText(request)));
+    return {
+      kind: "json",
+      value: {
+        category: match?.[1] ?? "other",
+        confidence: 0.9,
+        summary: "test document",
+        evidence: match?.[0] ?? "",
+      },
+      ...extra,
+    } as Reply;
+  };
+}
+
+function dropTextFiles(count: number, prefix = "doc"): void {
+  for (let i = 0; i < count; i += 1) {
+    const category = i % 2 === 0 ? "receipt" : "letter";
+    writeFileSync(
+      path.join(env.inbox, `${prefix}-${String(i).padStart(3, "0")}.txt`),
+      `Document number ${i} of the batch.\ncategory: ${category}\nSome more words so the text is long enough.\n`,
+    );
+  }
+}
+
+async function until(condition: () => boolean, timeoutMs: number, what: string): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!condition()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await sleep(100);
+  }
+}
+
+describe("docsort watch, when things go wrong", () => {
+  it("waits while the model is missing, logs one clear line, and processes everything once it is pulled", async () => {
+    env.server.setModels([]);
+    env.server.script(echoCategory());
+    dropTextFiles(3);
+    const watch = startDocsort(["watch"], env);
+    try {
+      await watch.waitForOutput(
+        /model llama3\.2 not found at http:\/\/127\.0\.0\.1:\d+: run "ollama pull llama3\.2"/,
+      );
+      await sleep(1500);
+      expect(readDocuments(env.home).map((d) => d.status)).toEqual(["queued", "queued", "queued"]);
+      expect(watch.stderr.match(/not found/g)).toHaveLength(1);
+
+      env.server.setModels(["llama3.2:latest"]);
+      await until(() => readDocuments(env.home).every((d) => d.status === "done"), 20_000, "documents done");
+      expect(watch.stderr).toContain("the model is reachable again");
+    } finally {
+      watch.child.kill("SIGTERM");
+      await watch.exited;
+    }
+  });
+
+  it("kill -9 in the middle of a run: after a restart every document ends exactly once", async () => {
+    env.server.script(echoCategory({ latencyMs: 150 }));
+    dropTextFiles(20);
+    const first = startDocsort(["watch"], env);
+    await until(
+      () => readDocuments(env.home).filter((d) => d.status === "done").length >= 5,
+      30_000,
+      "5 done",
+    );
+    first.child.kill("SIGKILL");
+    await first.exited;
+    const interrupted = readDocuments(env.home);
+    expect(interrupted.some((d) => d.status !== "done")).toBe(true);
+
+    const second = await runDocsort(["watch", "--once"], env);
+    expect(second.code).toBe(0);
+    const documents = readDocuments(env.home);
+    expect(documents).toHaveLength(20);
+    const classified = countEvents(env.home, "classified");
+    for (const d of documents) {
+      expect(d).toMatchObject({ status: "done", classifications: 1, claimed_by: null });
+      expect(classified.get(d.id)).toBe(1);
+    }
+  });
+
+  it("a file written slowly in chunks is taken only once it is complete", async () => {
+    env.server.script(echoCategory());
+    const watch = startDocsort(["watch"], env);
+    try {
+      await sleep(1000);
+      const file = path.join(env.inbox, "slow-scan.txt");
+      writeFileSync(file, "Scanner output, page 1 of 5.\n");
+      for (let page = 2; page <= 5; page += 1) {
+        await sleep(120);
+        appendFileSync(file, `Scanner output, page ${page} of 5.\n`);
+      }
+      appendFileSync(file, "category: letter\nEND OF SCAN\n");
+      await until(() => readDocuments(env.home)[0]?.status === "done", 15_000, "the scan to be done");
+      await sleep(800);
+      const documents = readDocuments(env.home);
+      expect(documents).toHaveLength(1);
+      expect(env.server.requests).toHaveLength(1);
+      expect(documentPart(lastUserText(env.server.requests[0] as never))).toContain("END OF SCAN");
+    } finally {
+      watch.child.kill("SIGTERM");
+      await watch.exited;
+    }
+  });
+
+  it("200 files dropped at once all reach a final state", async () => {
+    env.server.script(echoCategory());
+    const watch = startDocsort(["watch"], env);
+    try {
+      await sleep(800);
+      dropTextFiles(200, "batch");
+      await until(
+        () => {
+          const docs = readDocuments(env.home);
+          return docs.length === 200 && docs.every((d) => d.status === "done");
+        },
+        90_000,
+        "200 documents done",
+      );
+      expect(env.server.requests).toHaveLength(200);
+      expect(env.server.maxConcurrent).toBe(1);
+    } finally {
+      watch.child.kill("SIGTERM");
+      await watch.exited;
+    }
+  });
+
+  it("SIGTERM stops cleanly: the request in flight is cancelled and its document goes back to the queue", async () => {
+    env.server.script(() => ({ kind: "hang" }));
+    dropTextFiles(1);
+    const watch = startDocsort(["watch"], env);
+    await env.server.waitForRequests(1, 20_000);
+    watch.child.kill("SIGTERM");
+    const result = await watch.exited;
+    expect(result.code).toBe(0);
+    await env.server.waitForIdle(5000);
+    expect(env.server.requests[0]?.aborted).toBe(true);
+    expect(readDocuments(env.home)).toMatchObject([{ status: "queued", claimed_by: null }]);
+    expect(countEvents(env.home, "interrupted").size).toBe(1);
+  });
+
+  it("server errors are retried with backoff, then the document fails with the reason", async () => {
+    env.writeConfig({ intake: { stableMs: 100 }, model: { maxRetries: 1 } });
+    env.server.script(() => ({ kind: "error", status: 500, message: "llama runner process has terminated" }));
+    dropTextFiles(1);
+    const result = await runDocsort(["watch", "--once"], env);
+    expect(result.code).toBe(0);
+    expect(env.server.requests).toHaveLength(2);
+    const [doc] = readDocuments(env.home);
+    expect(doc?.status).toBe("failed");
+    expect(doc?.reason).toBe("Ollama answered 500: llama runner process has terminated");
+  });
+
+  it("a model that hangs is cut off at the timeout, and the HTTP request is really closed", async () => {
+    env.writeConfig({ intake: { stableMs: 100 }, model: { maxRetries: 0, timeoutMs: 500 } });
+    env.server.script(() => ({ kind: "hang" }));
+    dropTextFiles(1);
+    const result = await runDocsort(["watch", "--once"], env);
+    expect(result.code).toBe(0);
+    await env.server.waitForIdle(5000);
+    expect(env.server.requests[0]?.aborted).toBe(true);
+    expect(readDocuments(env.home)[0]).toMatchObject({
+      status: "failed",
+      reason: "the model did not answer within 0.5 s",
+    });
+  });
+
+  it("an answer that breaks the schema twice fails the document and keeps the raw output", async () => {
+    env.server.script(() => ({ kind: "json", value: { category: "spaceship", confidence: 2 } }));
+    dropTextFiles(1);
+    const result = await runDocsort(["watch", "--once"], env);
+    expect(result.code).toBe(0);
+    expect(env.server.requests).toHaveLength(2);
+    const [doc] = readDocuments(env.home);
+    expect(doc?.status).toBe("failed");
+    expect(doc?.reason).toMatch(/did not match the schema twice: category/);
+    const shown = await runDocsort(["show", String(doc?.id), "--json"], env);
+    const details = JSON.parse(shown.stdout) as {
+      events: { type: string; data: { rawOutputs?: string[] } | null }[];
+    };
+    const failure = details.events.find((e) => e.type === "failed");
+    expect(failure?.data?.rawOutputs).toEqual([
+      '{"category":"spaceship","confidence":2}',
+      '{"category":"spaceship","confidence":2}',
+    ]);
+  });
+});

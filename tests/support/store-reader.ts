@@ -1,0 +1,51 @@
+import { existsSync } from "node:fs";
+import path from "node:path";
+import Database from "better-sqlite3";
+
+export interface DocRow {
+  id: number;
+  name: string;
+  path: string;
+  status: string;
+  reason: string | null;
+  parent_id: number | null;
+  duplicate_of: number | null;
+  claimed_by: string | null;
+  category: string | null;
+  confidence: number | null;
+  source: string | null;
+  classifications: number;
+}
+
+/** Reads the database a docsort child process wrote, read-only, the way an auditor would. */
+export function readDocuments(home: string): DocRow[] {
+  if (!existsSync(path.join(home, "docsort.db"))) return [];
+  const db = new Database(path.join(home, "docsort.db"), { readonly: true });
+  try {
+    return db
+      .prepare<[], DocRow>(`
+        SELECT d.id, d.name, d.path, d.status, d.reason, d.parent_id, d.duplicate_of, d.claimed_by,
+               c.category, c.confidence, c.source,
+               (SELECT count(*) FROM classifications WHERE document_id = d.id) AS classifications
+        FROM documents d
+        LEFT JOIN classifications c ON c.id = (SELECT max(id) FROM classifications WHERE document_id = d.id)
+        ORDER BY d.id`)
+      .all();
+  } finally {
+    db.close();
+  }
+}
+
+export function countEvents(home: string, type: string): Map<number, number> {
+  const db = new Database(path.join(home, "docsort.db"), { readonly: true });
+  try {
+    const rows = db
+      .prepare<[string], { document_id: number; n: number }>(
+        "SELECT document_id, count(*) AS n FROM events WHERE type = ? GROUP BY document_id",
+      )
+      .all(type);
+    return new Map(rows.map((r) => [r.document_id, r.n]));
+  } finally {
+    db.close();
+  }
+}
