@@ -1,6 +1,7 @@
 import type { ClassificationDecision } from "../classify/document-classifier.js";
 import { InvalidModelOutputError, ModelCallError } from "../classify/model-errors.js";
 import { errorMessage } from "../errors.js";
+import { routeDocument } from "../route/route-document.js";
 import { nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
@@ -47,7 +48,7 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
     (lowConfidence
       ? `low confidence (${decision.confidence.toFixed(2)} < ${config.review.minConfidence})`
       : undefined);
-  return store.transaction(() => {
+  const classified = store.transaction(() => {
     store.classifications.add(
       {
         ...stored,
@@ -59,14 +60,15 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
       nowIso(),
     );
     return store.transition(document.id, {
-      to: why ? "needs_review" : "done",
+      to: why ? "needs_review" : "routing",
       event: "classified",
       reason: why ?? null,
       message: `${decision.category} ${decision.confidence.toFixed(2)} (${decision.source})`,
       data: { category: decision.category, confidence: decision.confidence, source: decision.source },
-      patch: { claimedBy: null },
+      patch: why ? { claimedBy: null } : {},
     });
   });
+  return classified.status === "routing" ? routeDocument(store, classified.id).document : classified;
 }
 
 function onError(

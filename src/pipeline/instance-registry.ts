@@ -46,9 +46,7 @@ export function recoverOrphans(store: Store, logger: Logger): number {
   }
   const orphans = store.documents.listOrphaned(live);
   for (const document of orphans) {
-    const resumable =
-      document.status === "queued" || ["extracting", "classifying", "routing"].includes(document.status);
-    if (resumable) {
+    if (document.status === "extracting" || document.status === "classifying") {
       store.transition(document.id, {
         to: "queued",
         event: "resumed",

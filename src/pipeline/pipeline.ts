@@ -1,4 +1,5 @@
 import { errorMessage } from "../errors.js";
+import { routeDocument } from "../route/route-document.js";
 import { nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import { runClassification } from "./classify-stage.js";
@@ -65,6 +66,7 @@ export class Pipeline {
   }
 
   private pump(): void {
+    this.routeInterrupted();
     const { extract, model } = this.ctx.config;
     const lookahead = model.parallel + extract.workers;
     while (
@@ -79,6 +81,19 @@ export class Pipeline {
       else this.startExtraction(document);
     }
     this.startClassifications();
+  }
+
+  /** Documents classified before a crash but not yet routed: routing is quick and idempotent. */
+  private routeInterrupted(): void {
+    for (;;) {
+      const document = this.ctx.store.documents.claimNextRouting(this.ctx.owner, nowIso());
+      if (!document) return;
+      try {
+        this.events.onFinished?.(routeDocument(this.ctx.store, document.id).document, 0);
+      } catch (error) {
+        this.onUnexpected(document, error);
+      }
+    }
   }
 
   private startExtraction(document: DocumentRecord): void {

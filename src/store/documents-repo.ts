@@ -180,6 +180,17 @@ export class DocumentsRepo {
     return row ? toDocument(row) : undefined;
   }
 
+  /** Takes a classified document whose routing was interrupted (crash, restart). */
+  claimNextRouting(owner: string, now: string): DocumentRecord | undefined {
+    const row = this.db
+      .prepare<[string, string], DocumentRow>(`
+        UPDATE documents SET claimed_by = ?, updated_at = ?
+        WHERE id = (SELECT id FROM documents WHERE status = 'routing' AND claimed_by IS NULL ORDER BY id LIMIT 1)
+        RETURNING *`)
+      .get(owner, now);
+    return row ? toDocument(row) : undefined;
+  }
+
   /** Claims a specific document, if nobody holds it. */
   claim(id: number, owner: string, now: string): boolean {
     const result = this.db

@@ -84,7 +84,8 @@ describe("docsort CLI", () => {
     expect(shown.code).toBe(0);
     expect(shown.stdout).toContain("| Invoice No. 17");
     expect(shown.stdout).toMatch(/llm\s+invoice\s+0\.91\s+llama3\.2\s+412\/31/);
-    expect(shown.stdout).toMatch(/classified\s+classifying → done/);
+    expect(shown.stdout).toMatch(/classified\s+classifying → routing/);
+    expect(shown.stdout).toMatch(/routed\s+routing → done/);
     const json = JSON.parse((await runDocsort(["show", "#1", "--json"], env)).stdout);
     expect(json.classifications[0]).toMatchObject({
       numCtx: 8192,
