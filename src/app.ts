@@ -1,14 +1,22 @@
+import { existsSync } from "node:fs";
 import path from "node:path";
+import { recordServerContact } from "./classify/builtin/fallback-policy.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
 import { checkModelHealth } from "./classify/ollama-health.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
 import type { Extractor } from "./extract/index.js";
+import type { HandlerServices } from "./handlers/handler-kind.js";
+import { createHandlerRegistry } from "./handlers/index.js";
+import { OutboxWorker } from "./handlers/outbox-worker.js";
+import type { InvoiceFieldExtractor } from "./invoices/invoice-field-extractor.js";
 import { createLogger, type Logger } from "./log/logger.js";
 import type { PipelineContext } from "./pipeline/context.js";
 import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
-import { Store } from "./store/store.js";
+import { nowIso } from "./store/clock.js";
+import type { HandlerRunRecord } from "./store/handler-runs-repo.js";
+import { databasePath, Store } from "./store/store.js";
 
 export interface GlobalOptions extends ConfigOverrides {
   verbose?: boolean;
@@ -27,6 +35,12 @@ export class App {
   get store(): Store {
     this.opened ??= Store.open(this.config.home);
     return this.opened;
+  }
+
+  /** The store if the database exists already; never creates one. */
+  existingStore(): Store | undefined {
+    if (this.opened) return this.opened;
+    return existsSync(databasePath(this.config.home)) ? this.store : undefined;
   }
 
   static open(options: GlobalOptions, consoleLog = true): App {
@@ -48,10 +62,16 @@ export class App {
   }
 
   async createClassifier(): Promise<DocumentClassifier> {
-    const [{ LlmClassifier }, { LlmDocumentClassifier }, { loadPromptTemplate }] = await Promise.all([
+    const [
+      { LlmClassifier },
+      { LlmDocumentClassifier },
+      { loadPromptTemplate },
+      { buildCascade, exampleFinder },
+    ] = await Promise.all([
       import("./classify/llm-classifier.js"),
       import("./classify/llm-document-classifier.js"),
       import("./classify/prompt-template.js"),
+      import("./classify/build-cascade.js"),
     ]);
     const llm = new LlmClassifier({
       model: this.config.model,
@@ -60,11 +80,18 @@ export class App {
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
     });
-    return new LlmDocumentClassifier(llm);
+    const store = () => this.existingStore();
+    const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));
+    return buildCascade(this.config, store, withExamples);
   }
 
   createGate(onOpen: () => void): ModelGate {
-    return new ModelGate({ probe: () => checkModelHealth(this.config.model), logger: this.logger, onOpen });
+    const probe = async () => {
+      const health = await checkModelHealth(this.config.model);
+      recordServerContact(this.store.meta, health, nowIso());
+      return health;
+    };
+    return new ModelGate({ probe, logger: this.logger, onOpen });
   }
 
   async pipelineContext(owner: string, extractor: Extractor, gate: ModelGate): Promise<PipelineContext> {
@@ -78,6 +105,47 @@ export class App {
       logger: this.logger,
       owner,
     };
+  }
+
+  /** What handlers use: the store, the config, the logger and (built on first use) the invoice model client. */
+  handlerServices(): HandlerServices {
+    let extractor: Promise<InvoiceFieldExtractor> | undefined;
+    return {
+      store: this.store,
+      config: this.config,
+      logger: this.logger,
+      invoiceExtractor: () => {
+        extractor ??= this.createInvoiceExtractor();
+        return extractor;
+      },
+    };
+  }
+
+  async createInvoiceExtractor(): Promise<InvoiceFieldExtractor> {
+    const [{ LlmInvoiceExtractor }, { loadPromptTemplate }] = await Promise.all([
+      import("./invoices/llm-invoice-extractor.js"),
+      import("./classify/prompt-template.js"),
+    ]);
+    return new LlmInvoiceExtractor({
+      model: this.config.model,
+      prompt: loadPromptTemplate(this.config.prompts, "invoice"),
+      numPredict: this.config.invoices.numPredict,
+      onRetry: (error, attempt) =>
+        this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),
+    });
+  }
+
+  /** The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). */
+  createOutboxWorker(
+    owner: string,
+    options: { documentIds?: readonly number[]; onFinished?: (run: HandlerRunRecord) => void } = {},
+  ): OutboxWorker {
+    return new OutboxWorker({
+      services: this.handlerServices(),
+      registry: createHandlerRegistry(),
+      owner,
+      ...options,
+    });
   }
 
   close(): void {

@@ -1,10 +1,15 @@
 import path from "node:path";
 import type { App } from "./app.js";
+import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fallback-policy.js";
 import { checkModelHealth } from "./classify/ollama-health.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
+import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
+import { filingRoots } from "./handlers/filing-roots.js";
+import { recoverRuns } from "./handlers/recover-runs.js";
 import { Intake } from "./intake/intake.js";
 import { recoverOrphans, registerInstance } from "./pipeline/instance-registry.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import { nowIso } from "./store/clock.js";
 
 export interface WatchOptions {
   once: boolean;
@@ -25,19 +30,25 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const { config, store, logger } = app;
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger);
+  recoverRuns(store, logger);
+  const outbox = app.createOutboxWorker(lease.id, {
+    onFinished: (run) => options.reporter.line(describeRun(run)),
+  });
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
   const gate = app.createGate(() => pipeline?.wake());
   pipeline = new Pipeline(await app.pipelineContext(lease.id, extractor, gate), {
-    onFinished: (document, elapsedMs) =>
-      options.reporter.finished(document, store.classifications.current(document.id), elapsedMs),
+    onFinished: (document, elapsedMs) => {
+      options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
+      outbox.wake();
+    },
   });
   const intake = new Intake({
     inbox: config.inbox,
     config: { ...config.intake, usePolling: config.intake.usePolling || options.poll },
     store,
     logger,
-    excludeDirs: [config.home],
+    excludeDirs: [config.home, ...filingRoots(store, config)],
     onRegistered: (outcome) => {
       options.reporter.registered(outcome);
       pipeline?.wake();
@@ -45,8 +56,11 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   });
 
   const health = await checkModelHealth(config.model);
+  recordServerContact(store.meta, health, nowIso());
   if (health.ok) logger.info(`model ${config.model.name} at ${config.model.host} is ready`);
-  else gate.close(health.message);
+  else if (fallsBackToBuiltin(config.model.fallback, store.meta)) {
+    logger.warn(`${health.message}; classifying with the built-in classifier meanwhile (model.fallback)`);
+  } else gate.close(health.message);
 
   const statusTimer = setInterval(
     () => options.reporter.status(store.documents.countByStatus(), gate.reason),
@@ -56,12 +70,17 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   try {
     await intake.start(!options.once);
     pipeline.start();
+    outbox.start();
     logger.info(`watching ${config.inbox}${options.once ? " (once)" : ""}`);
     if (options.once) {
-      return await Promise.race([
+      const settled = await Promise.race([
         untilSettled(intake, pipeline, app, () => gate.reason),
         options.stopRequested.then(() => ({ waiting: store.documents.countUnfinished(), reason: "stopped" })),
       ]);
+      if (settled.reason !== "stopped") await Promise.race([outbox.drain(), options.stopRequested]);
+      const note = waitingRunsNote(store, nowIso());
+      if (note) options.reporter.line(note);
+      return settled;
     }
     await options.stopRequested;
     return { waiting: store.documents.countUnfinished(), reason: undefined };
@@ -71,6 +90,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     gate.stop();
     await intake.stop();
     await pipeline.stop();
+    await outbox.stop();
     await extractor.close();
     lease.release();
     logger.info(`stopped watching ${path.relative(process.cwd(), config.inbox) || "."}`);

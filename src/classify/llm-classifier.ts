@@ -1,15 +1,12 @@
-import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
-import pRetry from "p-retry";
 import type { Category, ModelConfig } from "../config/schema.js";
 import {
   buildClassificationSchema,
   type ClassificationSchema,
   type ModelClassification,
 } from "./classification-schema.js";
-import { InvalidModelOutputError, ModelCallError, toModelCallError } from "./model-errors.js";
-import { createChatModel } from "./ollama-chat.js";
-import { parseModelOutput } from "./parse-model-output.js";
+import type { ModelCallError } from "./model-errors.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
+import { callStructured } from "./structured-call.js";
 import { estimateTokens, fitText, textBudgetChars } from "./token-budget.js";
 
 export interface ClassifyRequest {
@@ -35,13 +32,6 @@ export interface LlmClassification extends ModelClassification {
   /** Transport retries before a call went through. */
   retries: number;
   warnings: string[];
-}
-
-interface CallResult {
-  raw: string;
-  promptTokens: number | null;
-  outputTokens: number | null;
-  doneReason: string | undefined;
 }
 
 export interface LlmClassifierOptions {
@@ -73,69 +63,40 @@ export class LlmClassifier {
     const messages = await prompt.render(filled);
     const estimatedPromptTokens = estimateTokens(await prompt.renderText(filled), model.charsPerToken);
 
-    const started = performance.now();
-    let retries = 0;
-    const call = (msgs: BaseMessage[]) =>
-      pRetry(() => this.callOnce(msgs, signal), {
-        retries: model.maxRetries,
-        minTimeout: this.options.retryDelayMs ?? 1000,
-        factor: 2,
-        randomize: true,
-        signal,
-        shouldRetry: ({ error }) => error instanceof ModelCallError && error.kind === "transient",
-        onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-          if (retriesLeft > 0 && error instanceof ModelCallError && error.kind === "transient") {
-            retries += 1;
-            this.options.onRetry?.(error, attemptNumber);
-          }
-        },
-      });
-
-    const first = await call(messages);
-    let result = parseModelOutput(first.raw, this.schema);
-    let final = first;
-    let attempts = 1;
-    const rawOutputs = [first.raw];
-    if (!result.ok) {
-      attempts = 2;
-      final = await call([
-        ...messages,
-        new AIMessage(first.raw),
-        new HumanMessage(repairInstruction(result.problem, this.options.categories)),
-      ]);
-      rawOutputs.push(final.raw);
-      result = parseModelOutput(final.raw, this.schema);
-      if (!result.ok) {
-        throw new InvalidModelOutputError(
-          `the model's answer did not match the schema twice: ${result.problem}`,
-          rawOutputs,
-        );
-      }
-    }
+    const call = await callStructured({
+      model,
+      schema: this.schema,
+      messages,
+      repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
+      ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
+      ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+      signal,
+    });
+    const value = call.value;
 
     const warnings: string[] = [];
-    if (final.doneReason === "length") warnings.push("the answer was cut by num_predict");
-    if (final.promptTokens !== null && final.promptTokens >= model.numCtx - 1) {
+    if (call.doneReason === "length") warnings.push("the answer was cut by num_predict");
+    if (call.promptTokens !== null && call.promptTokens >= model.numCtx - 1) {
       warnings.push(
-        `Ollama reports ${final.promptTokens} prompt tokens, the whole window: the prompt was probably cut`,
+        `Ollama reports ${call.promptTokens} prompt tokens, the whole window: the prompt was probably cut`,
       );
     }
     return {
-      ...result.value,
-      summary: oneLine(result.value.summary, 300),
-      evidence: oneLine(result.value.evidence, 300),
+      ...value,
+      summary: oneLine(value.summary, 300),
+      evidence: oneLine(value.evidence, 300),
       model: model.name,
       promptHash: prompt.hash,
       numCtx: model.numCtx,
-      promptTokens: final.promptTokens,
-      outputTokens: final.outputTokens,
+      promptTokens: call.promptTokens,
+      outputTokens: call.outputTokens,
       estimatedPromptTokens,
-      latencyMs: Math.round(performance.now() - started),
+      latencyMs: call.latencyMs,
       truncated: fitted.truncated,
       omittedChars: fitted.omittedChars,
-      attempts,
-      rawOutput: rawOutputs.join("\n---\n"),
-      retries,
+      attempts: call.attempts,
+      rawOutput: call.rawOutputs.join("\n---\n"),
+      retries: call.retries,
       warnings,
     };
   }
@@ -159,26 +120,6 @@ export class LlmClassifier {
       omitted_chars: omittedChars,
     };
   }
-
-  private async callOnce(messages: BaseMessage[], signal?: AbortSignal): Promise<CallResult> {
-    const llm = createChatModel(this.options.model, signal);
-    const structured = llm.withStructuredOutput(this.schema, { includeRaw: true, method: "jsonSchema" });
-    try {
-      const { raw } = await structured.invoke(messages);
-      const content = typeof raw.content === "string" ? raw.content : JSON.stringify(raw.content);
-      const usage = "usage_metadata" in raw ? (raw as AIMessage).usage_metadata : undefined;
-      const metadata: Record<string, unknown> = raw.response_metadata ?? {};
-      const doneReason = metadata.done_reason;
-      return {
-        raw: content,
-        promptTokens: usage?.input_tokens ?? null,
-        outputTokens: usage?.output_tokens ?? null,
-        doneReason: typeof doneReason === "string" ? doneReason : undefined,
-      };
-    } catch (error) {
-      throw toModelCallError(error, this.options.model, signal?.aborted ?? false);
-    }
-  }
 }
 
 function repairInstruction(problem: string, categories: readonly Category[]): string {
@@ -190,7 +131,7 @@ function repairInstruction(problem: string, categories: readonly Category[]): st
 }
 
 /** The document cannot close its own fence and pose as instructions. */
-function neutraliseFence(text: string): string {
+export function neutraliseFence(text: string): string {
   return text.replace(/<\/?document>/gi, (tag) => tag.replace("<", "‹").replace(">", "›"));
 }
 

@@ -1,11 +1,19 @@
+import type { SimilarExample } from "../store/examples-index.js";
 import type { ClassificationDecision, ClassifyInput, DocumentClassifier } from "./document-classifier.js";
 import type { LlmClassifier } from "./llm-classifier.js";
 
+/** Confirmed documents similar to the one being classified, shown to the model as examples. */
+export type ExampleFinder = (input: ClassifyInput) => SimilarExample[];
+
 export class LlmDocumentClassifier implements DocumentClassifier {
-  constructor(private readonly llm: LlmClassifier) {}
+  constructor(
+    private readonly llm: LlmClassifier,
+    private readonly findExamples: ExampleFinder = () => [],
+  ) {}
 
   async classify(input: ClassifyInput, signal?: AbortSignal): Promise<ClassificationDecision> {
-    const result = await this.llm.classify({ text: input.text, name: input.name }, signal);
+    const examples = this.findExamples(input);
+    const result = await this.llm.classify({ text: input.text, name: input.name, examples }, signal);
     return {
       category: result.category,
       confidence: result.confidence,
@@ -25,6 +33,15 @@ export class LlmDocumentClassifier implements DocumentClassifier {
       details: {
         omittedChars: result.omittedChars,
         retries: result.retries,
+        ...(examples.length > 0
+          ? {
+              examples: examples.map((e) => ({
+                documentId: e.documentId,
+                category: e.category,
+                score: e.score,
+              })),
+            }
+          : {}),
         ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
       },
     };

@@ -1,16 +1,36 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
 import { registerClassify } from "./commands/classify.js";
+import { registerDecisions } from "./commands/decisions.js";
 import { registerDoctor } from "./commands/doctor.js";
+import { registerEval } from "./commands/eval.js";
+import { registerExtract } from "./commands/extract.js";
+import { registerHandlers } from "./commands/handlers.js";
+import { registerInvoices } from "./commands/invoices.js";
 import { registerList } from "./commands/list.js";
+import { registerReclassify } from "./commands/reclassify.js";
+import { registerRetry } from "./commands/retry.js";
+import { registerReview } from "./commands/review.js";
+import { registerRules } from "./commands/rules.js";
+import { registerRuns } from "./commands/runs.js";
 import { registerShow } from "./commands/show.js";
 import { registerWatch } from "./commands/watch.js";
 
 const COMMANDS: readonly ((program: Command) => void)[] = [
   registerWatch,
   registerClassify,
+  registerExtract,
   registerList,
   registerShow,
+  registerReview,
+  registerDecisions,
+  registerReclassify,
+  registerRules,
+  registerEval,
+  registerHandlers,
+  registerRuns,
+  registerRetry,
+  registerInvoices,
   registerDoctor,
 ];
 

@@ -100,6 +100,12 @@ const modelSchema = z.strictObject({
     .describe("Per request; the HTTP request is cancelled on time."),
   maxRetries: z.int().min(0).default(3).describe("Retries of transport errors and timeouts before `failed`."),
   parallel: z.int().positive().default(1).describe("Concurrent model requests (match OLLAMA_NUM_PARALLEL)."),
+  fallback: z
+    .enum(["auto", "builtin", "wait"])
+    .default("auto")
+    .describe(
+      "When the model server or model is unavailable: `builtin` classifies with the built-in classifier, `wait` keeps documents queued until the model is back, `auto` is `builtin` until this installation has reached an Ollama server once, then `wait`.",
+    ),
   charsPerToken: z
     .number()
     .positive()
@@ -120,6 +126,112 @@ const reviewSchema = z.strictObject({
     .max(1)
     .default(0.7)
     .describe("Below this a document goes to needs_review."),
+  priorityAmount: z
+    .number()
+    .min(0)
+    .default(1000)
+    .describe("Invoices whose total is at least this (any currency) come first in the review queue."),
+});
+
+const learningSchema = z.strictObject({
+  examples: z
+    .int()
+    .min(0)
+    .max(10)
+    .default(3)
+    .describe(
+      "Confirmed documents most similar to a new one (bm25) shown to the model as examples; 0 turns it off.",
+    ),
+});
+
+const builtinSchema = z.strictObject({
+  skipModelAbove: z
+    .number()
+    .min(0)
+    .max(1)
+    .nullable()
+    .default(null)
+    .describe(
+      "When the built-in classifier is at least this confident and the nearest confirmed documents agree, the model is not asked; null (default) always asks the model.",
+    ),
+  skipModelNeighbours: z
+    .int()
+    .min(1)
+    .default(3)
+    .describe("How many nearest confirmed documents must share the category before the model is skipped."),
+  crossCheckAfter: z
+    .int()
+    .min(0)
+    .default(20)
+    .describe(
+      "Confirmed documents needed before the built-in classifier's agreement or disagreement changes the model's confidence; until then it is only recorded.",
+    ),
+  disagreeAbove: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.6)
+    .describe(
+      "A disagreement of the built-in classifier at least this confident sends the document to review.",
+    ),
+});
+
+const outboxSchema = z.strictObject({
+  maxAttempts: z
+    .int()
+    .min(1)
+    .default(6)
+    .describe("Attempts of a handler run before it is `dead` (docsort retry revives it)."),
+  retryBaseMs: z
+    .int()
+    .min(1)
+    .default(30_000)
+    .describe("First retry delay; doubles each attempt, with full jitter."),
+  retryMaxMs: z.int().min(1).default(3_600_000).describe("Longest delay between two attempts."),
+  concurrency: z.int().positive().default(2).describe("Handler runs executed at once by the daemon."),
+  pollIntervalMs: z
+    .int()
+    .min(10)
+    .default(1000)
+    .describe("How often the daemon looks for runs that became due."),
+  outputMaxChars: z
+    .int()
+    .min(100)
+    .default(4000)
+    .describe("Output (response body, stdout/stderr) kept per run."),
+});
+
+const invoicesSchema = z.strictObject({
+  archiveDir: z
+    .string()
+    .min(1)
+    .default("archive/invoices")
+    .describe("Where invoice originals are filed; relative paths are inside the data folder."),
+  archiveTemplate: z
+    .string()
+    .min(1)
+    .default("{vendor}/{yyyy}/{yyyy}-{mm}-{dd}_{invoice_number}{ext}")
+    .describe("Path of the archive copy below archiveDir; values are sanitised into safe names."),
+  requiredFields: z
+    .array(
+      z.enum([
+        "vendor",
+        "invoice_number",
+        "invoice_date",
+        "due_date",
+        "currency",
+        "total",
+        "subtotal",
+        "tax",
+      ]),
+    )
+    .default(["vendor", "invoice_number", "invoice_date", "currency", "total"])
+    .describe("Fields without which an invoice needs attention."),
+  numPredict: z
+    .int()
+    .min(128)
+    .default(1536)
+    .describe("Output tokens reserved for the invoice-field answer (it is longer than a classification)."),
 });
 
 const logSchema = z.strictObject({
@@ -139,13 +251,20 @@ export const configFileSchema = z.strictObject({
   extract: extractSchema.prefault({}),
   model: modelSchema.prefault({}),
   review: reviewSchema.prefault({}),
+  learning: learningSchema.prefault({}),
+  builtin: builtinSchema.prefault({}),
   log: logSchema.prefault({}),
+  outbox: outboxSchema.prefault({}),
+  invoices: invoicesSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
 export type IntakeConfig = z.infer<typeof intakeSchema>;
 export type ExtractConfig = z.infer<typeof extractSchema>;
 export type ModelConfig = z.infer<typeof modelSchema>;
+export type BuiltinConfig = z.infer<typeof builtinSchema>;
+export type OutboxConfig = z.infer<typeof outboxSchema>;
+export type InvoicesConfig = z.infer<typeof invoicesSchema>;
 
 /** The resolved configuration: paths are absolute. */
 export interface Config extends ConfigFile {

@@ -10,11 +10,13 @@ export function formatBytes(bytes: number): string {
 
 const UNSUPPORTED_HINTS: Readonly<Record<string, string>> = {
   rtf: "save it as DOCX or PDF",
+  doc: "save it as DOCX or PDF (Word 97-2003 files are not read)",
   xls: "save it as XLSX or CSV",
   msg: "save the Outlook message as .eml (or forward it to the inbox as mail)",
   pptx: "export it as PDF",
   ppt: "export it as PDF",
   cfb: "save it as DOCX, XLSX or PDF",
+  avif: "convert it to JPEG or PNG",
 };
 
 export function unsupportedType(type: DetectedType, fileName: string): ExtractionError {
@@ -76,7 +78,7 @@ export function encrypted(type: DetectedType, what = "document"): ExtractionErro
 export function timedOut(ms: number): ExtractionError {
   return new ExtractionError(
     "timeout",
-    `extraction took longer than ${Math.round(ms / 1000)} s (extract.timeoutMs) and was stopped: retry, or raise the limit for large scans`,
+    `extraction took longer than ${ms < 10_000 ? `${ms} ms` : `${Math.round(ms / 1000)} s`} (extract.timeoutMs) and was stopped: retry, or raise the limit for large scans`,
   );
 }
 

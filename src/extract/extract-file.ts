@@ -82,7 +82,7 @@ type Output = Omit<ExtractionResult, "type" | "chars" | "durationMs" | "language
 function finish(output: Output, type: DetectedType, started: number): ExtractionResult {
   // NUL and other C0 controls (but tab, newline, form feed) only hurt the database and the model.
   // biome-ignore lint/suspicious/noControlCharactersInRegex: removing control characters is the point.
-  const text = output.text.replace(/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g, "");
+  const text = output.text.replace(/[\u0000-\u0008\u000b\u000e-\u001f\u007f]/g, "").trim();
   const result: ExtractionResult = {
     ...output,
     text,

@@ -1,11 +1,17 @@
 /**
  * Splits an image file into the frames to OCR (one, or one per TIFF/HEIC page) and turns each into
- * bytes tesseract reads: the original PNG/JPEG/BMP when it can be used as is, else an upright PNG.
+ * bytes tesseract reads: the original file when it can be used as is, else an upright, resized PNG.
+ *
+ * Untrusted bytes are only ever decoded by memory-safe code: tesseract's wasm leptonica, pure-JS pngjs,
+ * jpeg-js and UTIF, and libheif's wasm. @napi-rs/canvas (Skia, native) only draws pixels we decoded:
+ * its own decoder segfaulted the whole process on a PNG with a bad IHDR checksum.
  */
-import { type Canvas, createCanvas, type Image, ImageData, loadImage } from "@napi-rs/canvas";
+import { type Canvas, createCanvas, ImageData } from "@napi-rs/canvas";
 import heicDecode from "heic-decode";
+import jpeg from "jpeg-js";
+import { PNG } from "pngjs";
 import UTIF from "utif2";
-import { jpegOrientation, readDimensions } from "./image-header.js";
+import { type Dimensions, jpegOrientation, readDimensions } from "./image-header.js";
 
 export interface Frame {
   width: number;
@@ -13,35 +19,55 @@ export interface Frame {
   toOcrImage(): Promise<Uint8Array>;
 }
 
-/** Above this, pages are scaled down before OCR: more pixels only cost time (a 300 dpi A3 is 17 MP). */
-const MAX_OCR_PIXELS = 24_000_000;
-
-export async function framesOf(bytes: Uint8Array, kind: string): Promise<Frame[]> {
-  if (kind === "tiff") return tiffFrames(bytes);
-  if (kind === "heic") return heicFrames(bytes);
-  return [await singleFrame(bytes, kind)];
+interface Rgba {
+  width: number;
+  height: number;
+  data: Uint8Array | Uint8ClampedArray;
 }
 
-async function singleFrame(bytes: Uint8Array, kind: string): Promise<Frame> {
-  const header = readDimensions(bytes, kind);
+/** Above this, pages are scaled down before OCR: more pixels only cost time (a 300 dpi A3 is 17 MP). */
+const MAX_OCR_PIXELS = 24_000_000;
+/**
+ * Screenshots and small exports have glyphs too small for tesseract; doubling them recovers text such as
+ * a boxed invoice number that is lost at 1× (measured on invoice2data's FlipkartInvoice.png, 789×557).
+ */
+const SMALL_IMAGE_SIDE = 1000;
+/** Kinds tesseract decodes itself (leptonica in wasm). */
+const TESSERACT_READS = new Set(["png", "jpg", "webp", "gif", "bmp"]);
+
+export async function framesOf(bytes: Uint8Array, kind: string, maxPixels: number): Promise<Frame[]> {
+  if (kind === "tiff") return tiffFrames(bytes);
+  if (kind === "heic") return heicFrames(bytes);
+  const size = readDimensions(bytes, kind);
+  if (!size || !TESSERACT_READS.has(kind)) throw new Error(`cannot read the ${kind} image header`);
+  return [singleFrame(bytes, kind, size, maxPixels)];
+}
+
+function singleFrame(bytes: Uint8Array, kind: string, size: Dimensions, maxPixels: number): Frame {
   const orientation = kind === "jpg" ? jpegOrientation(bytes) : 1;
-  const passThrough = (kind === "png" || kind === "jpg" || kind === "bmp") && orientation === 1;
-  if (header && passThrough && header.width * header.height <= MAX_OCR_PIXELS) {
-    return { ...header, toOcrImage: async () => bytes };
+  const decode =
+    kind === "png" ? decodePng : kind === "jpg" ? (b: Uint8Array) => decodeJpeg(b, maxPixels) : undefined;
+  // WebP, GIF and BMP have no pure-JS decoder here: tesseract gets them as they are, unscaled.
+  if (!decode || (orientation === 1 && ocrScale(size.width, size.height) === 1)) {
+    return { ...size, toOcrImage: async () => bytes };
   }
-  if (header) {
-    return {
-      ...header,
-      toOcrImage: async () => drawUpright(await loadImage(Buffer.from(bytes)), orientation),
-    };
-  }
-  // No header parser for this kind (AVIF): decode to learn the size; such files are rare and small.
-  const image = await loadImage(Buffer.from(bytes));
-  return {
-    width: image.width,
-    height: image.height,
-    toOcrImage: async () => drawUpright(image, orientation),
-  };
+  return { ...size, toOcrImage: async () => encodeForOcr(decode(bytes), orientation) };
+}
+
+function decodePng(bytes: Uint8Array): Rgba {
+  const { width, height, data } = PNG.sync.read(
+    Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength),
+  );
+  return { width, height, data };
+}
+
+function decodeJpeg(bytes: Uint8Array, maxPixels: number): Rgba {
+  return jpeg.decode(bytes, {
+    useTArray: true,
+    formatAsRGBA: true,
+    maxResolutionInMP: Math.ceil(maxPixels / 1e6),
+    maxMemoryUsageInMB: 2048,
+  });
 }
 
 function tiffFrames(bytes: Uint8Array): Frame[] {
@@ -51,7 +77,7 @@ function tiffFrames(bytes: Uint8Array): Frame[] {
     height: tagNumber(ifd.t257),
     async toOcrImage() {
       UTIF.decodeImage(buffer, ifd);
-      return rgbaToPng(UTIF.toRGBA8(ifd), ifd.width, ifd.height);
+      return encodeForOcr({ width: ifd.width, height: ifd.height, data: UTIF.toRGBA8(ifd) }, 1);
     },
   }));
 }
@@ -61,10 +87,7 @@ async function heicFrames(bytes: Uint8Array): Promise<Frame[]> {
   return images.map((image) => ({
     width: image.width,
     height: image.height,
-    async toOcrImage() {
-      const { data, width, height } = await image.decode();
-      return rgbaToPng(data, width, height);
-    },
+    toOcrImage: async () => encodeForOcr(await image.decode(), 1),
   }));
 }
 
@@ -73,43 +96,43 @@ function tagNumber(tag: unknown): number {
   return typeof value === "number" ? value : 0;
 }
 
-async function rgbaToPng(rgba: ArrayLike<number> & ArrayBufferView, width: number, height: number) {
-  const canvas = createCanvas(width, height);
-  const pixels = new Uint8ClampedArray(rgba.buffer, rgba.byteOffset, width * height * 4);
-  canvas.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
-  return encodeForOcr(canvas);
+function ocrScale(width: number, height: number): number {
+  if (width * height > MAX_OCR_PIXELS) return Math.sqrt(MAX_OCR_PIXELS / (width * height));
+  if (Math.max(width, height) < SMALL_IMAGE_SIDE)
+    return Math.min(2, Math.sqrt(MAX_OCR_PIXELS / (width * height)));
+  return 1;
 }
 
-/** Draws the image the right way up (EXIF orientation 1-8) and no larger than MAX_OCR_PIXELS. */
-async function drawUpright(image: Image, orientation: number): Promise<Uint8Array> {
-  const { width, height } = image;
-  const scale = Math.min(1, Math.sqrt(MAX_OCR_PIXELS / (width * height)));
+/** EXIF orientation 2-8 as a canvas transform for an image of w×h drawn at the origin. */
+const ORIENTATION: Record<
+  number,
+  (w: number, h: number) => [number, number, number, number, number, number]
+> = {
+  2: (w) => [-1, 0, 0, 1, w, 0],
+  3: (w, h) => [-1, 0, 0, -1, w, h],
+  4: (_, h) => [1, 0, 0, -1, 0, h],
+  5: () => [0, 1, 1, 0, 0, 0],
+  6: (_, h) => [0, 1, -1, 0, h, 0],
+  7: (w, h) => [0, -1, -1, 0, h, w],
+  8: (w) => [0, -1, 1, 0, 0, w],
+};
+
+/** Draws decoded pixels upright (EXIF orientation 1-8), at the size tesseract reads best, as a PNG. */
+async function encodeForOcr({ width, height, data }: Rgba, orientation: number): Promise<Uint8Array> {
+  const source = createCanvas(width, height);
+  const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, width * height * 4);
+  source.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
+  const scale = ocrScale(width, height);
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
-  const swap = orientation >= 5;
-  const canvas = createCanvas(swap ? h : w, swap ? w : h);
-  const ctx = canvas.getContext("2d");
+  const swap = orientation >= 5 && orientation <= 8;
+  const target: Canvas = createCanvas(swap ? h : w, swap ? w : h);
+  const ctx = target.getContext("2d");
+  // Transparent pixels would otherwise turn black.
   ctx.fillStyle = "white";
-  ctx.fillRect(0, 0, canvas.width, canvas.height);
-  const transforms: Record<number, [number, number, number, number, number, number]> = {
-    2: [-1, 0, 0, 1, w, 0],
-    3: [-1, 0, 0, -1, w, h],
-    4: [1, 0, 0, -1, 0, h],
-    5: [0, 1, 1, 0, 0, 0],
-    6: [0, 1, -1, 0, h, 0],
-    7: [0, -1, -1, 0, h, w],
-    8: [0, -1, 1, 0, 0, w],
-  };
-  const matrix = transforms[orientation];
-  if (matrix) ctx.transform(...matrix);
-  ctx.drawImage(image, 0, 0, w, h);
-  return encodeForOcr(canvas);
-}
-
-async function encodeForOcr(canvas: Canvas): Promise<Uint8Array> {
-  if (canvas.width * canvas.height <= MAX_OCR_PIXELS) return canvas.encode("png");
-  const scale = Math.sqrt(MAX_OCR_PIXELS / (canvas.width * canvas.height));
-  const small = createCanvas(Math.round(canvas.width * scale), Math.round(canvas.height * scale));
-  small.getContext("2d").drawImage(canvas, 0, 0, small.width, small.height);
-  return small.encode("png");
+  ctx.fillRect(0, 0, target.width, target.height);
+  const transform = ORIENTATION[orientation];
+  if (transform) ctx.transform(...transform(w, h));
+  ctx.drawImage(source, 0, 0, w, h);
+  return target.encode("png");
 }

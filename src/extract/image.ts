@@ -2,7 +2,7 @@ import { throwIfAborted, tooManyPixels } from "./errors.js";
 import type { ExtractInput, ExtractOutput, FormatExtractor } from "./format-extractor.js";
 import { framesOf } from "./image-frames.js";
 
-const IMAGE_KINDS = ["png", "jpg", "tiff", "webp", "gif", "bmp", "avif", "heic"];
+const IMAGE_KINDS = ["png", "jpg", "tiff", "webp", "gif", "bmp", "heic"];
 
 /** Photos and scans: OCR of every frame (multi-page TIFF/HEIC up to extract.maxPages). */
 export const imageExtractor: FormatExtractor = {
@@ -13,7 +13,7 @@ export const imageExtractor: FormatExtractor = {
 
 async function extractImage(input: ExtractInput): Promise<ExtractOutput> {
   const { bytes, type, config } = input;
-  const frames = await framesOf(bytes, type.kind);
+  const frames = await framesOf(bytes, type.kind, config.maxImagePixels);
   const pages = frames.length;
   const pagesRead = Math.min(pages, config.maxPages);
   const warnings: string[] = [];

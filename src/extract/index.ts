@@ -2,19 +2,20 @@
 import type { ExtractConfig } from "../config/schema.js";
 import type { Log } from "./format-extractor.js";
 import { createPool } from "./pool.js";
-import { ExtractionError, type ExtractionResult } from "./types.js";
+import { ExtractionError, type ExtractionRequest, type ExtractionResult } from "./types.js";
 
 export { extractFile } from "./extract-file.js";
 export type { Log, LogLevel } from "./format-extractor.js";
+export { closeOcr } from "./ocr.js";
 export { detectType } from "./sniff.js";
 export * from "./types.js";
 
 export interface Extractor {
-  /** Reads the file at req.path; resolves an ExtractionResult or rejects with ExtractionError (never another error type). */
-  extract(
-    req: { path: string; name: string; depth?: number },
-    signal?: AbortSignal,
-  ): Promise<ExtractionResult>;
+  /**
+   * Reads the file at req.path; resolves an ExtractionResult or rejects with ExtractionError (never another
+   * error type). `req.depth` is 0 for inbox files; `req.limits` may tighten or relax limits for one document.
+   */
+  extract(req: ExtractionRequest, signal?: AbortSignal): Promise<ExtractionResult>;
   close(): Promise<void>;
 }
 

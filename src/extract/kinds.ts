@@ -14,6 +14,7 @@ export const MIME_BY_KIND: Readonly<Record<string, string>> = {
   tiff: "image/tiff",
   webp: "image/webp",
   gif: "image/gif",
+  bmp: "image/bmp",
   avif: "image/avif",
   heic: "image/heic",
   docx: "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -48,6 +49,7 @@ export const KIND_BY_EXTENSION: Readonly<Record<string, string>> = {
   tiff: "tiff",
   webp: "webp",
   gif: "gif",
+  bmp: "bmp",
   avif: "avif",
   heic: "heic",
   heif: "heic",
@@ -84,4 +86,4 @@ export function kindsAgree(detected: string, expected: string): boolean {
 }
 
 export const SUPPORTED_SUMMARY =
-  "docsort reads PDF, Word (DOCX, DOC, ODT), e-mail (.eml), images (PNG, JPEG, TIFF, WebP, GIF, AVIF, HEIC), text, Markdown, HTML, CSV/XLSX, JSON/XML, ZIP";
+  "docsort reads PDF, Word (DOCX), OpenDocument text (ODT), e-mail (.eml), images (PNG, JPEG, TIFF, WebP, GIF, BMP, HEIC), text, Markdown, HTML, CSV/XLSX, JSON/XML, ZIP";

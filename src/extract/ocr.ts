@@ -7,7 +7,7 @@ import { copyFileSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { createWorker, OEM, type Worker } from "tesseract.js";
+import { createWorker, OEM, PSM, type Worker } from "tesseract.js";
 import type { Log } from "./format-extractor.js";
 import { ExtractionError } from "./types.js";
 
@@ -26,19 +26,33 @@ export interface OcrEngine {
 }
 
 let current: { key: string; worker: Promise<Worker> } | undefined;
+/** The worker outlives documents, so its errors go to the log of the document being read now. */
+let currentLog: Log = () => {};
 
 export function getOcrEngine(languages: readonly OcrLanguage[], log: Log): Promise<OcrEngine> {
+  currentLog = log;
   const key = [...languages].sort().join("+");
   if (current?.key !== key) {
     void closeOcr();
-    current = { key, worker: startWorker(languages, log) };
+    current = { key, worker: startWorker(languages) };
     const started = current;
     started.worker.catch(() => {
       if (current === started) current = undefined;
     });
   }
   const worker = current.worker;
-  return worker.then((w) => ({ recognize: (image, options) => recognize(w, image, options?.dpi) }));
+  return worker.then((w) => ({
+    recognize: (image, options) => exclusive(() => recognize(w, image, options?.dpi)),
+  }));
+}
+
+let queue: Promise<unknown> = Promise.resolve();
+
+/** One recognition at a time per worker: parameters are set per image and must not interleave. */
+function exclusive<T>(task: () => Promise<T>): Promise<T> {
+  const run = queue.then(task, task);
+  queue = run.catch(() => {});
+  return run;
 }
 
 /** Ends this thread's OCR worker (tests and shutdown; extraction threads end with it anyway). */
@@ -53,7 +67,7 @@ export async function closeOcr(): Promise<void> {
   }
 }
 
-async function startWorker(languages: readonly OcrLanguage[], log: Log): Promise<Worker> {
+async function startWorker(languages: readonly OcrLanguage[]): Promise<Worker> {
   const started = performance.now();
   const langPath = prepareLangPath(languages);
   const worker = await createWorker([...languages], OEM.LSTM_ONLY, {
@@ -61,22 +75,33 @@ async function startWorker(languages: readonly OcrLanguage[], log: Log): Promise
     gzip: true,
     cacheMethod: "none",
     // Without a handler tesseract.js rethrows worker errors from an event listener: an uncaught exception.
-    errorHandler: (error: unknown) => log("warn", "tesseract worker error", { error: String(error) }),
+    errorHandler: (error: unknown) => currentLog("warn", "tesseract worker error", { error: String(error) }),
   });
-  log("debug", "OCR worker started", { languages, ms: Math.round(performance.now() - started) });
+  currentLog("debug", "OCR worker started", { languages, ms: Math.round(performance.now() - started) });
   return worker;
 }
 
+/** Below this mean confidence a page may be upside down; one more pass at 180° is cheaper than missing it. */
+const UPSIDE_DOWN_SUSPECT = 0.5;
+
+/**
+ * Tesseract's layout analysis already reads pages turned by 90°; upside-down pages come back as
+ * low-confidence garbage, so those get a second pass rotated by 180° and the better reading wins.
+ */
 async function recognize(worker: Worker, image: Uint8Array, dpi: number | undefined): Promise<OcrResult> {
   const started = performance.now();
-  // Tesseract otherwise guesses the resolution (and prints "Estimating resolution as N" for every image).
-  await worker.setParameters({ user_defined_dpi: String(dpi ?? 300) });
-  const { data } = await worker.recognize(Buffer.from(image.buffer, image.byteOffset, image.byteLength), {
-    rotateAuto: true,
-  });
+  // Full page layout analysis (tesseract.js defaults to one uniform block, which drops boxed and column
+  // text); a known resolution (else tesseract guesses and prints "Estimating resolution as N").
+  await worker.setParameters({ tessedit_pageseg_mode: PSM.AUTO, user_defined_dpi: String(dpi ?? 300) });
+  const buffer = Buffer.from(image.buffer, image.byteOffset, image.byteLength);
+  let best = (await worker.recognize(buffer, { rotateAuto: true })).data;
+  if (best.confidence / 100 < UPSIDE_DOWN_SUSPECT && best.text.replace(/\s/g, "").length >= 10) {
+    const turned = (await worker.recognize(buffer, { rotateRadians: Math.PI })).data;
+    if (turned.confidence > best.confidence) best = turned;
+  }
   return {
-    text: data.text.replace(/[ \t]+\n/g, "\n").trim(),
-    confidence: Math.max(0, Math.min(1, data.confidence / 100)),
+    text: best.text.replace(/[ \t]+\n/g, "\n").trim(),
+    confidence: Math.max(0, Math.min(1, best.confidence / 100)),
     ms: performance.now() - started,
   };
 }

@@ -130,8 +130,8 @@ async function ocrPage(page: PDFPageProxy, input: ExtractInput) {
   const context = canvas.getContext("2d");
   context.fillStyle = "white";
   context.fillRect(0, 0, canvas.width, canvas.height);
-  // @napi-rs/canvas is the canvas pdf.js itself uses in Node; its types are not the DOM's.
-  await page.render({ canvas: canvas as never, canvasContext: context as never, viewport }).promise;
+  // The same @napi-rs/canvas that pdf.js uses in Node, so its 2D context is what render() expects.
+  await page.render({ canvas, canvasContext: context, viewport }).promise;
   const png = await canvas.encode("png");
   const engine = await input.ocr();
   return engine.recognize(png, { dpi: Math.round(scale * 72) });

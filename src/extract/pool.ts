@@ -22,8 +22,16 @@ const WORKER_HEAP_MB = 1024;
 /** Idle threads (and their OCR engine, ~150 MB each) are released after this long. */
 const IDLE_TIMEOUT_MS = 60_000;
 
-export function createPool(config: ExtractConfig, log: Log): ExtractionPool {
-  const piscina = new Piscina<WorkerTask, unknown>({ ...workerEntry(), ...poolSize(config.workers) });
+export interface PoolOptions {
+  /** V8 heap cap per thread; past it the thread dies and the document fails as "crashed". */
+  maxHeapMb?: number;
+}
+
+export function createPool(config: ExtractConfig, log: Log, options: PoolOptions = {}): ExtractionPool {
+  const piscina = new Piscina<WorkerTask, unknown>({
+    ...workerEntry(),
+    ...poolSize(config.workers, options.maxHeapMb ?? WORKER_HEAP_MB),
+  });
   piscina.on("error", (error: unknown) => log("error", "extraction worker error", { error: String(error) }));
   const slots = createSlots(config.workers);
 
@@ -60,12 +68,12 @@ export function createPool(config: ExtractConfig, log: Log): ExtractionPool {
   };
 }
 
-function poolSize(workers: number) {
+function poolSize(workers: number, maxHeapMb: number) {
   return {
     minThreads: 0,
     maxThreads: workers,
     idleTimeout: IDLE_TIMEOUT_MS,
-    resourceLimits: { maxOldGenerationSizeMb: WORKER_HEAP_MB },
+    resourceLimits: { maxOldGenerationSizeMb: maxHeapMb },
   };
 }
 

@@ -1,5 +1,4 @@
 import { csvExtractor } from "./csv.js";
-import { docExtractor } from "./doc.js";
 import { docxExtractor } from "./docx.js";
 import { emailExtractor } from "./email.js";
 import type { FormatExtractor } from "./format-extractor.js";
@@ -49,7 +48,6 @@ export const defaultRegistry = createRegistry([
   pdfExtractor,
   imageExtractor,
   docxExtractor,
-  docExtractor,
   odtExtractor,
   emailExtractor,
   spreadsheetExtractor,

@@ -36,7 +36,11 @@ export function looksBinary(bytes: Uint8Array): boolean {
 }
 
 export function looksLikeEmail(text: string): boolean {
-  const lines = text.replace(/^\uFEFF/, "").split(/\r?\n/);
+  // An mbox export starts with a "From sender date" separator line before the headers.
+  const lines = text
+    .replace(/^\uFEFF/, "")
+    .replace(/^From \S+.*\r?\n/, "")
+    .split(/\r?\n/);
   const seen = new Set<string>();
   let headerLines = 0;
   for (const line of lines.slice(0, 200)) {

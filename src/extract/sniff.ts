@@ -44,12 +44,17 @@ export async function detectType(head: Uint8Array, fileName: string): Promise<De
 
 async function sniff(head: Uint8Array, extension: string): Promise<Sniffed> {
   if (head.length === 0) return typed("empty", "content");
-  const magic = await fileTypeFromBuffer(head);
+  // A byte-order mark means text; FF FE would otherwise pass for an MPEG audio frame.
+  const magic = hasTextBom(head) ? undefined : await fileTypeFromBuffer(head);
   if (magic && magic.ext !== "xml") return fromMagic(magic.ext, magic.mime, extension);
   if (looksBinary(head)) return typed("binary", "content");
   const truncated = head.length >= SNIFF_BYTES;
   const { text } = decodeText(head.subarray(0, SNIFF_BYTES), truncated);
   return fromText(text, extension, truncated);
+}
+
+function hasTextBom([a, b, c]: Uint8Array): boolean {
+  return (a === 0xef && b === 0xbb && c === 0xbf) || (a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff);
 }
 
 function fromMagic(ext: string, mime: string, extension: string): Sniffed {

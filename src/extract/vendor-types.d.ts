@@ -13,16 +13,3 @@ declare module "heic-decode" {
   const decode: HeicDecode;
   export default decode;
 }
-
-declare module "word-extractor" {
-  interface WordDocument {
-    getBody(): string;
-    getFootnotes(): string;
-    getHeaders(options?: { includeFooters?: boolean }): string;
-    getTextboxes(options?: { includeHeadersAndFooters?: boolean; includeBody?: boolean }): string;
-  }
-  class WordExtractor {
-    extract(source: string | Buffer): Promise<WordDocument>;
-  }
-  export default WordExtractor;
-}

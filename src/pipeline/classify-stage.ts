@@ -35,7 +35,8 @@ export async function runClassification(
     return onError(ctx, current, error, signal);
   }
   ctx.gate.markReachable();
-  store.meta.set("model_last_ok_at", nowIso());
+  // A built-in fallback answer does not mean the model was reached (model.fallback "auto" relies on this key).
+  if (decision.source === "llm") store.meta.set("model_last_ok_at", nowIso());
   return { kind: "finished", document: recordDecision(ctx, current, decision) };
 }
 

@@ -7,7 +7,10 @@ import { type DocumentPatch, type DocumentRecord, DocumentsRepo } from "./docume
 import { EventsRepo } from "./events-repo.js";
 import { ExtractionsRepo } from "./extractions-repo.js";
 import { FilesRepo } from "./files-repo.js";
+import { HandlerRunsRepo } from "./handler-runs-repo.js";
+import { HandlersRepo } from "./handlers-repo.js";
 import { InstancesRepo } from "./instances-repo.js";
+import { InvoicesRepo } from "./invoices-repo.js";
 import { MetaRepo } from "./meta-repo.js";
 
 export interface Transition {
@@ -29,6 +32,9 @@ export class Store {
   readonly events: EventsRepo;
   readonly instances: InstancesRepo;
   readonly meta: MetaRepo;
+  readonly handlers: HandlersRepo;
+  readonly handlerRuns: HandlerRunsRepo;
+  readonly invoices: InvoicesRepo;
 
   constructor(readonly db: Db) {
     this.documents = new DocumentsRepo(db);
@@ -38,6 +44,9 @@ export class Store {
     this.events = new EventsRepo(db);
     this.instances = new InstancesRepo(db);
     this.meta = new MetaRepo(db);
+    this.handlers = new HandlersRepo(db);
+    this.handlerRuns = new HandlerRunsRepo(db);
+    this.invoices = new InvoicesRepo(db);
   }
 
   static open(home: string): Store {

@@ -1,6 +1,4 @@
 import { existsSync, statSync } from "node:fs";
-import { mkdtemp, rm, writeFile } from "node:fs/promises";
-import os from "node:os";
 import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
@@ -8,8 +6,8 @@ import { App } from "../../app.js";
 import type { ClassificationDecision, DocumentClassifier } from "../../classify/document-classifier.js";
 import { ModelCallError } from "../../classify/model-errors.js";
 import { DocsortError, errorMessage, UsageError } from "../../errors.js";
+import { type ExtractedNode, extractTree } from "../../extract/extract-tree.js";
 import type { Extractor } from "../../extract/index.js";
-import { ExtractionError } from "../../extract/types.js";
 import { sha256File } from "../../intake/hash-file.js";
 import { registerFile } from "../../intake/register-file.js";
 import { recoverOrphans, registerInstance } from "../../pipeline/instance-registry.js";
@@ -19,6 +17,7 @@ import type { Store } from "../../store/store.js";
 import { globalOptions } from "../global-options.js";
 import { formatConfidence, printJson, printLine } from "../output/print.js";
 import { parseInput } from "../parse-input.js";
+import { runRoutedHandlers } from "../run-routed.js";
 
 const classifyOptions = z.object({ dryRun: z.boolean().optional(), json: z.boolean().optional() });
 
@@ -57,6 +56,15 @@ export function registerClassify(program: Command): void {
         const reports = options.dryRun
           ? await dryRun(app, extractor, paths)
           : await classifyAndStore(app, extractor, paths);
+        if (!options.dryRun) {
+          const routed = reports.filter((r) => r.status === "done" && r.documentId !== null);
+          await runRoutedHandlers(
+            app,
+            routed.map((r) => r.documentId ?? 0),
+            "classify",
+            options.json === true,
+          );
+        }
         if (options.json) printJson(reports);
         else for (const report of reports) printLine(describe(report));
         const waiting = reports.find((r) => r.status === "queued");
@@ -130,67 +138,38 @@ function storedReport(store: Store, document: DocumentRecord): ClassifyReport {
   };
 }
 
-/** The same extraction and classification, without the store: children are read from a temporary folder. */
+/** The same extraction and classification, without the store. */
 async function dryRun(app: App, extractor: Extractor, paths: string[]): Promise<ClassifyReport[]> {
   const classifier = await app.createClassifier();
-  const scratch = await mkdtemp(path.join(os.tmpdir(), "docsort-dry-run-"));
-  try {
-    const reports: ClassifyReport[] = [];
-    for (const file of paths) {
-      reports.push(...(await dryRunOne(app, extractor, classifier, file, path.basename(file), 0, scratch)));
+  const reports: ClassifyReport[] = [];
+  for (const file of paths) {
+    for (const node of await extractTree(extractor, file)) {
+      reports.push(await dryRunNode(app, classifier, node));
     }
-    return reports;
-  } finally {
-    await rm(scratch, { recursive: true, force: true });
   }
+  return reports;
 }
 
-async function dryRunOne(
+async function dryRunNode(
   app: App,
-  extractor: Extractor,
   classifier: DocumentClassifier,
-  file: string,
-  label: string,
-  depth: number,
-  scratch: string,
-): Promise<ClassifyReport[]> {
-  const base = emptyReport(label);
+  node: ExtractedNode,
+): Promise<ClassifyReport> {
+  const base = emptyReport(node.label);
+  if (node.error) return { ...base, status: "quarantined", reason: node.error.message };
+  const text = node.result?.text ?? "";
+  if (text.replace(/\s+/g, "").length < app.config.extract.minChars) {
+    return { ...base, status: "needs_review", reason: "no text" };
+  }
   try {
-    const result = await extractor.extract({ path: file, name: path.basename(label), depth });
-    const reports: ClassifyReport[] = [];
-    const text = result.text.trim();
-    if (text.replace(/\s+/g, "").length < app.config.extract.minChars) {
-      reports.push({ ...base, status: "needs_review", reason: "no text" });
-    } else {
-      const decision = await classifier.classify({
-        documentId: undefined,
-        name: path.basename(label),
-        text: result.text,
-      });
-      reports.push(decisionReport(base, decision, app.config.review.minConfidence));
-    }
-    for (const [index, child] of (result.children ?? []).entries()) {
-      const childFile = path.join(scratch, `${depth}-${index}-${path.basename(child.name) || "attachment"}`);
-      await writeFile(childFile, child.bytes);
-      reports.push(
-        ...(await dryRunOne(
-          app,
-          extractor,
-          classifier,
-          childFile,
-          `${label}#${child.name}`,
-          depth + 1,
-          scratch,
-        )),
-      );
-    }
-    return reports;
+    const name = node.label.split("#").at(-1) ?? node.label;
+    const decision = await classifier.classify({ documentId: undefined, name, text });
+    return decisionReport(base, decision, app.config.review.minConfidence);
   } catch (error) {
-    if (error instanceof ExtractionError) return [{ ...base, status: "quarantined", reason: error.message }];
     if (error instanceof ModelCallError && error.kind === "unavailable") {
-      return [{ ...base, status: "queued", reason: error.message }];
+      return { ...base, status: "queued", reason: error.message };
     }
-    return [{ ...base, status: "failed", reason: errorMessage(error) }];
+    return { ...base, status: "failed", reason: errorMessage(error) };
   }
 }
 

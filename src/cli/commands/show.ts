@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { App } from "../../app.js";
+import { describeLearning } from "../../review/describe-learning.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
@@ -56,6 +57,8 @@ export function documentDetails(store: Store, document: DocumentRecord) {
     children: store.documents.children(document.id),
     duplicateOf: document.duplicateOf ? (store.documents.get(document.duplicateOf) ?? null) : null,
     duplicates: store.documents.duplicatesOf(document.id),
+    handlerRuns: store.handlerRuns.forDocument(document.id),
+    invoice: store.invoices.forDocument(document.id) ?? null,
   };
 }
 
@@ -103,7 +106,10 @@ function printDetails(details: Details): void {
     printLine(renderTable(["WHEN", "SOURCE", "CATEGORY", "CONF", "BY", "TOKENS", "SUMMARY"], rows));
     const current = details.classifications.at(-1);
     if (current?.evidence) printLine(`  evidence: "${truncate(current.evidence, 200)}"`);
+    if (current) for (const line of describeLearning(current.details)) printLine(`  ${line}`);
   }
+
+  printHandlerRuns(details);
 
   printLine();
   printLine("Events");
@@ -121,4 +127,30 @@ function indent(text: string): string {
     .split("\n")
     .map((line) => `  | ${line}`)
     .join("\n");
+}
+
+/** Every run, for every decision: runs of an earlier category stay listed after a correction. */
+function printHandlerRuns(details: Details): void {
+  if (details.invoice) {
+    const i = details.invoice;
+    printLine();
+    printLine(
+      `Invoice #${i.id}  ${i.status}  ${i.vendor ?? "?"}  ${i.invoiceNumber ?? "?"}  (docsort invoices show ${i.id})`,
+    );
+  }
+  if (details.handlerRuns.length === 0) return;
+  printLine();
+  printLine("Handler runs");
+  const rows = details.handlerRuns.map((r) => [
+    r.id,
+    r.handlerName,
+    r.trigger,
+    r.category,
+    r.status,
+    r.attempts,
+    truncate(r.lastError ?? (r.status === "succeeded" ? (r.output ?? "") : ""), 60),
+  ]);
+  printLine(
+    renderTable(["RUN", "HANDLER", "TRIGGER", "CATEGORY", "STATUS", "TRIES", "LAST ERROR / OUTPUT"], rows),
+  );
 }

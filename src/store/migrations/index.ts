@@ -1,4 +1,6 @@
 import * as initial from "./001-initial.js";
+import * as handlersOutboxInvoices from "./002-handlers-outbox-invoices.js";
+import * as reviewLearning from "./003-review-learning.js";
 
 export interface Migration {
   version: number;
@@ -7,4 +9,8 @@ export interface Migration {
 }
 
 /** Numbered, append-only. A new migration is a new file plus one line here. */
-export const MIGRATIONS: readonly Migration[] = [{ version: 1, ...initial }];
+export const MIGRATIONS: readonly Migration[] = [
+  { version: 1, ...initial },
+  { version: 2, ...handlersOutboxInvoices },
+  { version: 3, ...reviewLearning },
+];

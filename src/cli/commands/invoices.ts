@@ -1,0 +1,201 @@
+import os from "node:os";
+import type { Command } from "commander";
+import { z } from "zod";
+import { UsageError } from "../../errors.js";
+import { describeRun } from "../../handlers/describe-run.js";
+import { invoicePayload } from "../../handlers/handler-event.js";
+import { runNow } from "../../handlers/run-now.js";
+import { approveInvoice, rejectInvoice } from "../../invoices/approval.js";
+import { exportRow, invoicesCsv } from "../../invoices/export-invoices.js";
+import { formatMinor } from "../../invoices/parse-money.js";
+import { INVOICE_STATUSES } from "../../store/invoice-columns.js";
+import type { InvoiceRecord } from "../../store/invoices-repo.js";
+import type { Store } from "../../store/store.js";
+import { printJson, printLine, truncate } from "../output/print.js";
+import { renderTable } from "../output/table.js";
+import { parseInput } from "../parse-input.js";
+import { withApp } from "../with-app.js";
+
+const listOptions = z.object({ status: z.enum(INVOICE_STATUSES).optional(), json: z.boolean().optional() });
+const jsonOption = z.object({ json: z.boolean().optional() });
+const byOption = z.object({ by: z.string().min(1).optional(), json: z.boolean().optional() });
+const rejectOptions = z.object({
+  reason: z.string().trim().min(1, "say why"),
+  by: z.string().min(1).optional(),
+});
+const exportOptions = z.object({
+  format: z.enum(["csv", "json"]).default("csv"),
+  since: z.iso.date("a date like 2025-01-31").optional(),
+  status: z.enum(INVOICE_STATUSES).optional(),
+});
+const idSchema = z.coerce.number().int().positive();
+
+export function registerInvoices(program: Command): void {
+  const invoices = program
+    .command("invoices")
+    .description("the invoice ledger: review, approve, reject, export");
+
+  invoices
+    .command("list")
+    .description("every invoice, oldest first, with its status and failed checks")
+    .option("--status <status>", `only this status (${INVOICE_STATUSES.join(", ")})`)
+    .option("--json", "print a JSON array")
+    .action((raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(listOptions, raw);
+        const list = app.store.invoices.list({ status: options.status });
+        if (options.json)
+          return printJson(list.map((i) => ({ ...invoicePayload(i), documentId: i.documentId })));
+        if (list.length === 0) return printLine("no invoices");
+        const rows = list.map((i) => [
+          i.id,
+          i.status,
+          truncate(i.vendor ?? "", 30),
+          i.invoiceNumber ?? "",
+          i.invoiceDate ?? "",
+          i.totalMinor === null ? "" : formatMinor(i.totalMinor, i.currency),
+          i.currency ?? "",
+          i.documentId,
+          i.duplicateOf ? `duplicate of #${i.duplicateOf}` : failedChecks(i),
+        ]);
+        printLine(
+          renderTable(["ID", "STATUS", "VENDOR", "NUMBER", "DATE", "TOTAL", "CUR", "DOC", "NOTE"], rows),
+        );
+      }),
+    );
+
+  invoices
+    .command("show")
+    .description("an invoice: every field with the quote it came from, the checks, the archive copy")
+    .argument("<id>")
+    .option("--json", "print one JSON object")
+    .action((rawId: string, raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(jsonOption, raw);
+        const invoice = findInvoice(app.store, rawId);
+        const runs = app.store.handlerRuns
+          .forDocument(invoice.documentId)
+          .filter((r) => r.trigger !== "document.classified");
+        if (options.json) return printJson({ ...invoice, runs });
+        printInvoice(invoice);
+        for (const run of runs) printLine(`  ${describeRun(run)}`);
+      }),
+    );
+
+  invoices
+    .command("approve")
+    .description("approve an invoice: fires the handlers on invoice.approved (e.g. a webhook to accounting)")
+    .argument("<id>")
+    .option("--by <name>", "who approves (default: your user name)")
+    .option("--json", "print the invoice and the runs as JSON")
+    .action((rawId: string, raw: unknown, command: Command) =>
+      withApp(command, async (app) => {
+        const options = parseInput(byOption, raw);
+        const id = parseId(rawId);
+        const { invoice, runs } = approveInvoice(app.store, id, options.by ?? actor());
+        const finished =
+          runs.created.length > 0 ? await runNow(app, [invoice.documentId], "invoices approve") : [];
+        if (options.json) return printJson({ invoice, runs: finished });
+        printLine(`invoice #${invoice.id} approved`);
+        if (runs.created.length === 0) printLine("  no handler listens to invoice.approved");
+        for (const run of finished) printLine(`  ${describeRun(run)}`);
+      }),
+    );
+
+  invoices
+    .command("reject")
+    .description("reject an invoice, with the reason")
+    .argument("<id>")
+    .requiredOption("--reason <text>", "why")
+    .option("--by <name>", "who rejects (default: your user name)")
+    .action((rawId: string, raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(rejectOptions, raw);
+        const invoice = rejectInvoice(app.store, parseId(rawId), options.by ?? actor(), options.reason);
+        printLine(`invoice #${invoice.id} rejected: ${options.reason}`);
+      }),
+    );
+
+  invoices
+    .command("export")
+    .description("the ledger as CSV or JSON on stdout (amounts as decimals, dates ISO)")
+    .option("--format <format>", "csv or json (default csv)")
+    .option("--since <date>", "only invoices dated on or after this day (YYYY-MM-DD)")
+    .option("--status <status>", "only this status")
+    .action((raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(exportOptions, raw);
+        const list = app.store.invoices.list({ since: options.since, status: options.status });
+        if (options.format === "json") printJson(list.map(exportRow));
+        else process.stdout.write(invoicesCsv(list));
+      }),
+    );
+}
+
+function printInvoice(i: InvoiceRecord): void {
+  printLine(
+    `Invoice #${i.id}  ${i.status}${i.documentType === "credit_note" ? "  (credit note)" : ""}  document #${i.documentId}`,
+  );
+  if (i.duplicateOf) printLine(`  duplicate of invoice #${i.duplicateOf}: ${i.duplicateReason ?? ""}`);
+  if (i.decidedBy)
+    printLine(
+      `  ${i.status} by ${i.decidedBy} at ${i.decidedAt}${i.rejectReason ? `: ${i.rejectReason}` : ""}`,
+    );
+  if (i.archivePath) printLine(`  archive copy ${i.archivePath}`);
+  printLine();
+  const rows = Object.entries(i.fields).map(([name, field]) => [
+    name,
+    field.value === null ? "" : String(field.value),
+    truncate(field.quote, 40),
+    truncate(field.notes.join("; "), 60),
+  ]);
+  printLine(renderTable(["FIELD", "VALUE", "QUOTE", "NOTES"], rows));
+  if (i.lineItems.length > 0) {
+    printLine();
+    printLine(
+      renderTable(
+        ["LINE", "QTY", "UNIT PRICE", "AMOUNT"],
+        i.lineItems.map((l) => [
+          truncate(l.description, 50),
+          l.quantity ?? "",
+          l.unitPrice ?? "",
+          l.amountRaw ?? "",
+        ]),
+      ),
+    );
+  }
+  printLine();
+  printLine(
+    renderTable(
+      ["CHECK", "RESULT", "MESSAGE"],
+      i.checks.map((c) => [c.name, c.status, truncate(c.message, 90)]),
+    ),
+  );
+}
+
+function failedChecks(i: InvoiceRecord): string {
+  const failed = i.checks.filter((c) => c.status === "failed").map((c) => c.name);
+  return failed.length > 0 ? `failed: ${failed.join(", ")}` : "";
+}
+
+function parseId(raw: string): number {
+  const parsed = idSchema.safeParse(raw.replace(/^#/, ""));
+  if (!parsed.success)
+    throw new UsageError(`"${raw}" is not an invoice id (a whole number, see docsort invoices list).`);
+  return parsed.data;
+}
+
+function findInvoice(store: Store, raw: string): InvoiceRecord {
+  const id = parseId(raw);
+  const invoice = store.invoices.get(id);
+  if (!invoice) throw new UsageError(`there is no invoice #${id} (see docsort invoices list).`);
+  return invoice;
+}
+
+function actor(): string {
+  try {
+    return os.userInfo().username;
+  } catch {
+    return "unknown";
+  }
+}

@@ -1,0 +1,145 @@
+import { createHash, randomBytes } from "node:crypto";
+import { createReadStream } from "node:fs";
+import { copyFile, link, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
+import path from "node:path";
+import { pipeline } from "node:stream/promises";
+import { resolveInside } from "./path-template.js";
+
+export interface FileOps {
+  link(existing: string, target: string): Promise<void>;
+}
+
+const realOps: FileOps = { link };
+
+export interface Placement {
+  source: string;
+  sha256: string;
+  root: string;
+  relativePath: string;
+  mode: "copy" | "move";
+}
+
+export interface Placed {
+  path: string;
+  reused: boolean;
+  method: "link" | "copy" | "existing";
+}
+
+const MAX_SUFFIX = 999;
+
+/**
+ * Files `source` at root/relativePath without ever overwriting: a taken name gets a suffix (`name-1.pdf`), and a
+ * name that already holds the same content is reused (a repeated attempt). A copy is written to a temporary
+ * name, fsynced, checked against the content hash, then linked into place. A move is a hard link plus unlink on
+ * the same filesystem; across filesystems it is that copy, and the original is removed only after the check.
+ */
+export async function placeFile(placement: Placement, ops: FileOps = realOps): Promise<Placed> {
+  const target = resolveInside(placement.root, placement.relativePath);
+  const dir = path.dirname(target);
+  await mkdir(dir, { recursive: true });
+  await ensureInsideRoot(placement.root, dir);
+  for (let n = 0; n <= MAX_SUFFIX; n += 1) {
+    const candidate = n === 0 ? target : withSuffix(target, n);
+    if (path.resolve(placement.source) === candidate)
+      return { path: candidate, reused: true, method: "existing" };
+    if (await exists(candidate)) {
+      if ((await sha256Of(candidate)) !== placement.sha256) continue;
+      if (placement.mode === "move") await removeIfSame(placement.source, placement.sha256);
+      return { path: candidate, reused: true, method: "existing" };
+    }
+    const placed = await tryPlace(placement, candidate, ops);
+    if (placed) return placed;
+  }
+  throw new Error(`more than ${MAX_SUFFIX} files are already named like ${target}`);
+}
+
+async function tryPlace(placement: Placement, candidate: string, ops: FileOps): Promise<Placed | undefined> {
+  if (placement.mode === "move") {
+    try {
+      await ops.link(placement.source, candidate);
+      await unlink(placement.source);
+      await syncDir(path.dirname(candidate));
+      await syncDir(path.dirname(placement.source));
+      return { path: candidate, reused: false, method: "link" };
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      if (code === "EEXIST") return undefined;
+      if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw error;
+    }
+  }
+  const temporary = path.join(path.dirname(candidate), `.docsort-${randomBytes(6).toString("hex")}.tmp`);
+  try {
+    await copyFile(placement.source, temporary);
+    await fsyncFile(temporary);
+    const copied = await sha256Of(temporary);
+    if (copied !== placement.sha256) {
+      throw new Error(
+        `the copy of ${placement.source} does not match its content hash (the file changed since docsort read it)`,
+      );
+    }
+    try {
+      await ops.link(temporary, candidate);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === "EEXIST") return undefined;
+      throw error;
+    }
+    await syncDir(path.dirname(candidate));
+    if (placement.mode === "move") {
+      await unlink(placement.source);
+      await syncDir(path.dirname(placement.source));
+    }
+    return { path: candidate, reused: false, method: "copy" };
+  } finally {
+    await unlink(temporary).catch(() => undefined);
+  }
+}
+
+/** A folder below root that is a symlink to somewhere else must not carry files out of root. */
+async function ensureInsideRoot(root: string, dir: string): Promise<void> {
+  const realRoot = await realpath(root);
+  const realDir = await realpath(dir);
+  if (realDir !== realRoot && !realDir.startsWith(realRoot + path.sep))
+    throw new Error(`${dir} leads outside the root folder ${root} (a symbolic link?)`);
+}
+
+function withSuffix(file: string, n: number): string {
+  const ext = path.extname(file);
+  return `${file.slice(0, file.length - ext.length)}-${n}${ext}`;
+}
+
+async function removeIfSame(file: string, sha256: string): Promise<void> {
+  if ((await exists(file)) && (await sha256Of(file)) === sha256) await unlink(file);
+}
+
+async function exists(file: string): Promise<boolean> {
+  try {
+    await stat(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export async function sha256Of(file: string): Promise<string> {
+  const hash = createHash("sha256");
+  await pipeline(createReadStream(file), hash);
+  return hash.digest("hex");
+}
+
+async function fsyncFile(file: string): Promise<void> {
+  const handle = await open(file, "r");
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Makes a rename or unlink durable; some filesystems refuse to fsync a directory, which is fine. */
+async function syncDir(dir: string): Promise<void> {
+  try {
+    await fsyncFile(dir);
+  } catch {
+    // not supported here
+  }
+}

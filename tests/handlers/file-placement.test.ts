@@ -1,0 +1,125 @@
+import { createHash } from "node:crypto";
+import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { type FileOps, placeFile } from "../../src/handlers/file-placement.js";
+import { tempDir } from "../support/temp-dir.js";
+
+let dir: { path: string; cleanup: () => void };
+beforeEach(() => {
+  dir = tempDir("docsort-place-");
+});
+afterEach(() => dir.cleanup());
+
+function source(name: string, content: string): { file: string; sha256: string } {
+  const file = path.join(dir.path, "inbox", name);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, content);
+  return { file, sha256: createHash("sha256").update(content).digest("hex") };
+}
+
+const root = () => path.join(dir.path, "filed");
+
+describe("placeFile", () => {
+  it("copies without ever overwriting: a taken name gets a suffix", async () => {
+    const a = source("a.pdf", "first");
+    const b = source("b.pdf", "second");
+    const first = await placeFile({
+      source: a.file,
+      sha256: a.sha256,
+      root: root(),
+      relativePath: "x/doc.pdf",
+      mode: "copy",
+    });
+    const second = await placeFile({
+      source: b.file,
+      sha256: b.sha256,
+      root: root(),
+      relativePath: "x/doc.pdf",
+      mode: "copy",
+    });
+    expect(first.path).toBe(path.join(root(), "x/doc.pdf"));
+    expect(second.path).toBe(path.join(root(), "x/doc-1.pdf"));
+    expect(readFileSync(first.path, "utf8")).toBe("first");
+    expect(readFileSync(second.path, "utf8")).toBe("second");
+    expect(existsSync(a.file)).toBe(true);
+    expect(readdirSync(path.join(root(), "x")).sort()).toEqual(["doc-1.pdf", "doc.pdf"]);
+  });
+
+  it("a repeated attempt finds its own earlier copy and writes nothing new", async () => {
+    const a = source("a.pdf", "same");
+    const request = {
+      source: a.file,
+      sha256: a.sha256,
+      root: root(),
+      relativePath: "doc.pdf",
+      mode: "copy" as const,
+    };
+    await placeFile(request);
+    const again = await placeFile(request);
+    expect(again).toMatchObject({ reused: true, path: path.join(root(), "doc.pdf") });
+    expect(readdirSync(root())).toEqual(["doc.pdf"]);
+  });
+
+  it("moves on the same filesystem with a link, and removes the original", async () => {
+    const a = source("a.pdf", "move me");
+    const placed = await placeFile({
+      source: a.file,
+      sha256: a.sha256,
+      root: root(),
+      relativePath: "m.pdf",
+      mode: "move",
+    });
+    expect(placed.method).toBe("link");
+    expect(existsSync(a.file)).toBe(false);
+    expect(readFileSync(placed.path, "utf8")).toBe("move me");
+  });
+
+  it("across filesystems a move copies, verifies the hash, then removes the original", async () => {
+    const crossDevice: FileOps = {
+      link: async (existing, target) => {
+        if (existing.includes(`${path.sep}inbox${path.sep}`)) {
+          throw Object.assign(new Error("EXDEV: cross-device link not permitted"), { code: "EXDEV" });
+        }
+        const { link } = await import("node:fs/promises");
+        await link(existing, target);
+      },
+    };
+    const a = source("a.pdf", "far away");
+    const placed = await placeFile(
+      { source: a.file, sha256: a.sha256, root: root(), relativePath: "m.pdf", mode: "move" },
+      crossDevice,
+    );
+    expect(placed.method).toBe("copy");
+    expect(existsSync(a.file)).toBe(false);
+    expect(readFileSync(placed.path, "utf8")).toBe("far away");
+    expect(readdirSync(root())).toEqual(["m.pdf"]);
+  });
+
+  it("keeps the original when the copy does not match the hash (the file changed)", async () => {
+    const a = source("a.pdf", "changed since intake");
+    await expect(
+      placeFile({
+        source: a.file,
+        sha256: "0".repeat(64),
+        root: root(),
+        relativePath: "m.pdf",
+        mode: "copy",
+      }),
+    ).rejects.toThrow(/does not match its content hash/);
+    expect(existsSync(a.file)).toBe(true);
+    expect(readdirSync(root())).toEqual([]);
+  });
+
+  it("refuses a folder below root that is a symlink to elsewhere", async () => {
+    mkdirSync(root(), { recursive: true });
+    const outside = path.join(dir.path, "outside");
+    mkdirSync(outside);
+    symlinkSync(outside, path.join(root(), "link"));
+    const a = source("a.pdf", "x");
+    await expect(
+      placeFile({ source: a.file, sha256: a.sha256, root: root(), relativePath: "link/a.pdf", mode: "copy" }),
+    ).rejects.toThrow(/outside the root/);
+    expect(readdirSync(outside)).toEqual([]);
+  });
+});
