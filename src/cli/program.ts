@@ -1,40 +1,120 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
-import { registerClassify } from "./commands/classify.js";
-import { registerDecisions } from "./commands/decisions.js";
-import { registerDoctor } from "./commands/doctor.js";
-import { registerEval } from "./commands/eval.js";
-import { registerExtract } from "./commands/extract.js";
-import { registerHandlers } from "./commands/handlers.js";
-import { registerInvoices } from "./commands/invoices.js";
-import { registerList } from "./commands/list.js";
-import { registerReclassify } from "./commands/reclassify.js";
-import { registerRetry } from "./commands/retry.js";
-import { registerReview } from "./commands/review.js";
-import { registerRules } from "./commands/rules.js";
-import { registerRuns } from "./commands/runs.js";
-import { registerShow } from "./commands/show.js";
-import { registerWatch } from "./commands/watch.js";
 
-const COMMANDS: readonly ((program: Command) => void)[] = [
-  registerWatch,
-  registerClassify,
-  registerExtract,
-  registerList,
-  registerShow,
-  registerReview,
-  registerDecisions,
-  registerReclassify,
-  registerRules,
-  registerEval,
-  registerHandlers,
-  registerRuns,
-  registerRetry,
-  registerInvoices,
-  registerDoctor,
+type Register = (program: Command) => void;
+
+interface CommandEntry {
+  names: readonly string[];
+  summary: string;
+  load: () => Promise<Register>;
+}
+
+/**
+ * Commands are loaded only when they run: `docsort list` does not pay for pdf.js, OCR or LangChain. The
+ * summaries here are what `docsort --help` lists without loading anything.
+ */
+const COMMANDS: readonly CommandEntry[] = [
+  entry(
+    ["watch"],
+    "watch the inbox and process every finished file (the daemon)",
+    async () => (await import("./commands/watch.js")).registerWatch,
+  ),
+  entry(
+    ["classify"],
+    "classify the given files now (stored, or not at all with --dry-run)",
+    async () => (await import("./commands/classify.js")).registerClassify,
+  ),
+  entry(
+    ["extract"],
+    "print what docsort reads from a file (stores nothing)",
+    async () => (await import("./commands/extract.js")).registerExtract,
+  ),
+  entry(
+    ["list"],
+    "list documents, newest first",
+    async () => (await import("./commands/list.js")).registerList,
+  ),
+  entry(
+    ["show"],
+    "a document: text excerpt, classification history, handler runs, events",
+    async () => (await import("./commands/show.js")).registerShow,
+  ),
+  entry(
+    ["review"],
+    "review the documents waiting for a person, with the keyboard",
+    async () => (await import("./commands/review.js")).registerReview,
+  ),
+  entry(
+    ["accept", "set", "undo"],
+    "a person's decision: accept ID…, set ID CATEGORY, undo ID",
+    async () => (await import("./commands/decisions.js")).registerDecisions,
+  ),
+  entry(
+    ["reclassify"],
+    "classify documents again and show what changes",
+    async () => (await import("./commands/reclassify.js")).registerReclassify,
+  ),
+  entry(
+    ["rules"],
+    "deterministic rules that run before the model (add, list, remove, suggest)",
+    async () => (await import("./commands/rules.js")).registerRules,
+  ),
+  entry(
+    ["eval"],
+    "measure a classifier on a labeled folder, without side effects",
+    async () => (await import("./commands/eval.js")).registerEval,
+  ),
+  entry(
+    ["handlers"],
+    "the automation run after classification (list, add, show, enable, disable, remove, test)",
+    async () => (await import("./commands/handlers.js")).registerHandlers,
+  ),
+  entry(
+    ["runs"],
+    "handler runs in the outbox, with their last error",
+    async () => (await import("./commands/runs.js")).registerRuns,
+  ),
+  entry(
+    ["retry"],
+    "run failed or dead handler runs again",
+    async () => (await import("./commands/retry.js")).registerRetry,
+  ),
+  entry(
+    ["invoices"],
+    "the invoice ledger (list, show, approve, reject, export)",
+    async () => (await import("./commands/invoices.js")).registerInvoices,
+  ),
+  entry(
+    ["doctor"],
+    "check the configuration, database, inbox and model server, and say what to fix",
+    async () => (await import("./commands/doctor.js")).registerDoctor,
+  ),
+  entry(
+    ["config"],
+    "print the effective configuration, or the reference of every key",
+    async () => (await import("./commands/config.js")).registerConfig,
+  ),
 ];
 
-export function buildProgram(): Command {
+function entry(names: readonly string[], summary: string, load: () => Promise<Register>): CommandEntry {
+  return { names, summary, load };
+}
+
+const GLOBAL_WITH_VALUE = new Set(["-c", "--config", "--home", "--inbox"]);
+
+/** The command word in argv (after global options), or `help X`'s X. */
+export function invokedCommand(argv: readonly string[]): string | undefined {
+  const words: string[] = [];
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i] ?? "";
+    if (GLOBAL_WITH_VALUE.has(arg)) i += 1;
+    else if (!arg.startsWith("-")) words.push(arg);
+    if (words.length === 2) break;
+  }
+  return words[0] === "help" ? words[1] : words[0];
+}
+
+export async function buildProgram(argv: readonly string[] = []): Promise<Command> {
   const program = new Command("docsort")
     .description(
       "Sorts the documents dropped into an inbox folder, with a local model. Nothing leaves the machine.",
@@ -47,9 +127,19 @@ export function buildProgram(): Command {
     .showHelpAfterError("(run docsort --help for usage)")
     .exitOverride()
     .configureOutput({ writeErr: (text) => process.stderr.write(text) });
-  for (const register of COMMANDS) register(program);
+  const wanted = invokedCommand(argv);
+  for (const command of COMMANDS) {
+    if (wanted === "*" || (wanted !== undefined && command.names.includes(wanted)))
+      (await command.load())(program);
+    else for (const name of command.names) program.command(name).description(command.summary);
+  }
   for (const command of program.commands) command.exitOverride();
   return program;
+}
+
+/** Every command fully registered: for tests and tools that inspect the whole CLI. */
+export async function buildFullProgram(): Promise<Command> {
+  return buildProgram(["*"]);
 }
 
 function packageVersion(): string {

@@ -4,7 +4,7 @@ import { buildProgram } from "./program.js";
 
 /** Parses argv, runs the command, and turns every error into one sentence and an exit code. */
 export async function runCli(argv: readonly string[]): Promise<ExitCode> {
-  const program = buildProgram();
+  const program = await buildProgram(argv);
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   try {
     await program.parseAsync([...argv], { from: "user" });

@@ -42,7 +42,7 @@ const intakeSchema = z.strictObject({
     .boolean()
     .default(false)
     .describe("Poll instead of OS events (network shares, some containers)."),
-  pollIntervalMs: z.int().min(50).default(1000),
+  pollIntervalMs: z.int().min(50).default(1000).describe("Polling interval when polling."),
   ignore: z
     .array(z.string())
     .default([])
@@ -52,11 +52,12 @@ const intakeSchema = z.strictObject({
 });
 
 const ocrSchema = z.strictObject({
-  enabled: z.boolean().default(true),
+  enabled: z.boolean().default(true).describe("OCR images and pages without a text layer."),
   languages: z
     .array(z.enum(["eng", "deu", "fra"]))
     .min(1)
-    .default(["eng"]),
+    .default(["eng"])
+    .describe("OCR languages (data installed by npm ci); more languages cost a little time per page."),
 });
 
 const extractSchema = z.strictObject({
@@ -68,21 +69,35 @@ const extractSchema = z.strictObject({
   maxFileBytes: z
     .int()
     .positive()
-    .default(100 * MiB),
-  maxPages: z.int().positive().default(50),
-  maxImagePixels: z.int().positive().default(60_000_000),
-  maxArchiveMembers: z.int().positive().default(200),
+    .default(100 * MiB)
+    .describe("Larger files are quarantined (100 MiB)."),
+  maxPages: z
+    .int()
+    .positive()
+    .default(50)
+    .describe("Pages read per document; the rest is skipped and noted."),
+  maxImagePixels: z.int().positive().default(60_000_000).describe("Larger images are quarantined."),
+  maxArchiveMembers: z
+    .int()
+    .positive()
+    .default(200)
+    .describe("Files taken from one ZIP or e-mail; more is refused (ZIP) or cut (e-mail)."),
   maxArchiveBytes: z
     .int()
     .positive()
-    .default(500 * MiB),
+    .default(500 * MiB)
+    .describe("Expanded size of one archive (zip bombs are refused)."),
   maxDepth: z
     .int()
     .min(0)
     .default(3)
     .describe("How deep attachments of attachments (and archives) are opened."),
   timeoutMs: z.int().positive().default(120_000).describe("Extraction time per document."),
-  workers: z.int().positive().default(Math.max(1, availableParallelism())),
+  workers: z
+    .int()
+    .positive()
+    .default(Math.max(1, availableParallelism()))
+    .describe("Extraction worker threads (default: the number of CPUs)."),
   ocr: ocrSchema.prefault({}),
 });
 
@@ -91,8 +106,11 @@ const modelSchema = z.strictObject({
   name: z.string().min(1).default("llama3.2").describe("Ollama model (env DOCSORT_MODEL)."),
   numCtx: z.int().min(512).default(8192).describe("Context window sent with every request (num_ctx)."),
   numPredict: z.int().min(64).default(512).describe("Output tokens reserved for the answer (num_predict)."),
-  temperature: z.number().min(0).max(2).default(0),
-  keepAlive: z.union([z.string(), z.number()]).default("10m"),
+  temperature: z.number().min(0).max(2).default(0).describe("Sampling temperature; 0 is deterministic."),
+  keepAlive: z
+    .union([z.string(), z.number()])
+    .default("10m")
+    .describe("How long Ollama keeps the model loaded after a request (keep_alive)."),
   timeoutMs: z
     .int()
     .positive()
@@ -235,7 +253,10 @@ const invoicesSchema = z.strictObject({
 });
 
 const logSchema = z.strictObject({
-  level: z.enum(["debug", "info", "warn", "error"]).default("info"),
+  level: z
+    .enum(["debug", "info", "warn", "error"])
+    .default("info")
+    .describe("Level of DOCSORT_HOME/logs/docsort.log (--verbose: debug)."),
 });
 
 /** docsort.config.json. Every key has a default, so the file is optional. */
@@ -246,7 +267,9 @@ export const configFileSchema = z.strictObject({
     .string()
     .optional()
     .describe("Folder with classify.md / invoice.md; default: the shipped prompts/."),
-  taxonomy: taxonomySchema.default(DEFAULT_TAXONOMY),
+  taxonomy: taxonomySchema
+    .default(DEFAULT_TAXONOMY)
+    .describe("The categories, each with a description the model reads (default: the eight below)."),
   intake: intakeSchema.prefault({}),
   extract: extractSchema.prefault({}),
   model: modelSchema.prefault({}),

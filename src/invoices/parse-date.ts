@@ -1,5 +1,15 @@
-import { format, isValid, parse } from "date-fns";
-import { de, enGB, enUS, es, fr, it, nl, pl, pt } from "date-fns/locale";
+import { format } from "date-fns/format";
+import { isValid } from "date-fns/isValid";
+import { de } from "date-fns/locale/de";
+import { enGB } from "date-fns/locale/en-GB";
+import { enUS } from "date-fns/locale/en-US";
+import { es } from "date-fns/locale/es";
+import { fr } from "date-fns/locale/fr";
+import { it } from "date-fns/locale/it";
+import { nl } from "date-fns/locale/nl";
+import { pl } from "date-fns/locale/pl";
+import { pt } from "date-fns/locale/pt";
+import { parse } from "date-fns/parse";
 
 export interface DateHints {
   /** ISO currency of the invoice: USD suggests month-first, most others day-first. */
