@@ -31,8 +31,15 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger);
   recoverRuns(store, logger);
+  const lastReported = new Map<number, string | null>();
   const outbox = app.createOutboxWorker(lease.id, {
-    onFinished: (run) => options.reporter.line(describeRun(run)),
+    onFinished: (run) => {
+      // a run that keeps failing the same way (the model is down) is reported once, not at every retry
+      const repeat = run.status === "failed" && lastReported.get(run.id) === run.lastError;
+      lastReported.set(run.id, run.lastError);
+      if (repeat) logger.debug(describeRun(run));
+      else options.reporter.line(describeRun(run));
+    },
   });
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;

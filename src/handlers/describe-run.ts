@@ -6,7 +6,7 @@ export function describeRun(run: HandlerRunRecord): string {
   const head = `run #${run.id} ${run.handlerName} (${run.trigger}) for document #${run.documentId}: ${run.status}`;
   if (run.status === "succeeded") return `${head}${run.output ? ` — ${firstLine(run.output)}` : ""}`;
   if (run.status === "failed")
-    return `${head} (attempt ${run.attempts}: ${run.lastError ?? "?"}); next attempt at ${run.nextAttemptAt}`;
+    return `${head} (attempt ${run.attempts}: ${run.lastError ?? "?"}); ${nextAttempt(run.nextAttemptAt)}`;
   if (run.status === "dead") return `${head} after ${run.attempts} attempt(s): ${run.lastError ?? "?"}`;
   return head;
 }
@@ -16,6 +16,12 @@ export function waitingRunsNote(store: Store, now: string): string | undefined {
   const { count, nextAt } = store.handlerRuns.waiting(now);
   if (count === 0) return undefined;
   return `${count} handler run(s) wait for a retry (next at ${nextAt}); docsort watch runs them when they are due, or run docsort retry`;
+}
+
+function nextAttempt(at: string | null, now = Date.now()): string {
+  if (!at) return "retried later";
+  const seconds = Math.max(0, Math.round((Date.parse(at) - now) / 1000));
+  return seconds < 120 ? `retrying in ${seconds} s` : `retrying at ${at.replace("T", " ").slice(0, 19)} UTC`;
 }
 
 function firstLine(text: string): string {
