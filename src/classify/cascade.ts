@@ -8,7 +8,12 @@ import {
   builtinDetails,
   round,
 } from "./builtin/builtin-classifier.js";
-import type { ClassificationDecision, ClassifyInput, DocumentClassifier } from "./document-classifier.js";
+import {
+  type ClassificationDecision,
+  type ClassifyInput,
+  type DocumentClassifier,
+  NO_MODEL_CALL,
+} from "./document-classifier.js";
 import { ModelCallError } from "./model-errors.js";
 import { describeRule, matchRules, type RuleMatch } from "./rules/match-rules.js";
 
@@ -133,16 +138,8 @@ function ruleDecision(category: string, matches: RuleMatch[]): ClassificationDec
     summary: `rule ${described.join("; ")}`,
     evidence: matches[0]?.matched ?? "",
     source: "rule",
-    model: null,
-    promptHash: null,
-    numCtx: null,
-    promptTokens: null,
-    outputTokens: null,
-    estimatedPromptTokens: null,
+    ...NO_MODEL_CALL,
     latencyMs: 0,
-    truncated: false,
-    attempts: 1,
-    rawOutput: null,
     details: { rules: ruleIds(matches) },
   };
 }

@@ -32,3 +32,17 @@ export interface ClassificationDecision {
 export interface DocumentClassifier {
   classify(input: ClassifyInput, signal?: AbortSignal): Promise<ClassificationDecision>;
 }
+
+/** The model fields of a decision no model made: rules, the built-in classifier, people. */
+export const NO_MODEL_CALL = {
+  model: null,
+  promptHash: null,
+  numCtx: null,
+  promptTokens: null,
+  outputTokens: null,
+  estimatedPromptTokens: null,
+  latencyMs: null,
+  truncated: false,
+  attempts: 1,
+  rawOutput: null,
+} as const;

@@ -10,7 +10,11 @@ import {
 } from "../classify/builtin/builtin-classifier.js";
 import type { TrainingExample } from "../classify/builtin/builtin-model.js";
 import { CascadeClassifier } from "../classify/cascade.js";
-import type { ClassificationDecision, DocumentClassifier } from "../classify/document-classifier.js";
+import {
+  type ClassificationDecision,
+  type DocumentClassifier,
+  NO_MODEL_CALL,
+} from "../classify/document-classifier.js";
 import type { ExampleFinder } from "../classify/llm-document-classifier.js";
 import type { Config } from "../config/schema.js";
 import { errorMessage } from "../errors.js";
@@ -158,16 +162,7 @@ function confirm(store: Store, item: Item): void {
       summary: "",
       evidence: "",
       source: "human",
-      model: null,
-      promptHash: null,
-      numCtx: null,
-      promptTokens: null,
-      outputTokens: null,
-      estimatedPromptTokens: null,
-      latencyMs: null,
-      truncated: false,
-      attempts: 1,
-      rawOutput: null,
+      ...NO_MODEL_CALL,
       details: { decision: "set", previousClassificationId: null, correctedFrom: null },
       actor: "eval",
       note: null,

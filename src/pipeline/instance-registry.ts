@@ -38,13 +38,7 @@ export function registerInstance(store: Store, command: string): InstanceLease {
  * when its pid no longer exists or its heartbeat is stale.
  */
 export function recoverOrphans(store: Store, logger: Logger): number {
-  const staleBefore = isoAfter(-STALE_MS);
-  const live: string[] = [];
-  for (const instance of store.instances.all()) {
-    if (instance.heartbeatAt >= staleBefore && pidAlive(instance.pid)) live.push(instance.id);
-    else store.instances.remove(instance.id);
-  }
-  const orphans = store.documents.listOrphaned(live);
+  const orphans = store.documents.listOrphaned(liveInstances(store));
   for (const document of orphans) {
     if (document.status === "extracting" || document.status === "classifying") {
       store.transition(document.id, {
@@ -60,6 +54,17 @@ export function recoverOrphans(store: Store, logger: Logger): number {
   if (orphans.length > 0)
     logger.info(`resumed ${orphans.length} document(s) left in progress by an earlier run`);
   return orphans.length;
+}
+
+/** Ids of the docsort processes that are still running; the registrations of gone ones are removed. */
+export function liveInstances(store: Store): string[] {
+  const staleBefore = isoAfter(-STALE_MS);
+  const live: string[] = [];
+  for (const instance of store.instances.all()) {
+    if (instance.heartbeatAt >= staleBefore && pidAlive(instance.pid)) live.push(instance.id);
+    else store.instances.remove(instance.id);
+  }
+  return live;
 }
 
 function pidAlive(pid: number): boolean {

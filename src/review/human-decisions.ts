@@ -1,3 +1,4 @@
+import { NO_MODEL_CALL } from "../classify/document-classifier.js";
 import { UsageError } from "../errors.js";
 import { type RouteResult, routeDocument } from "../route/route-document.js";
 import type { ClassificationRecord } from "../store/classifications-repo.js";
@@ -136,16 +137,7 @@ function decide(
         summary: current?.summary ?? "",
         evidence: current?.evidence ?? "",
         source: "human",
-        model: null,
-        promptHash: null,
-        numCtx: null,
-        promptTokens: null,
-        outputTokens: null,
-        estimatedPromptTokens: null,
-        latencyMs: null,
-        truncated: false,
-        attempts: 1,
-        rawOutput: null,
+        ...NO_MODEL_CALL,
         details: {
           decision: kind,
           previousClassificationId: current?.id ?? null,
