@@ -42,10 +42,11 @@ export function toModelCallError(error: unknown, model: ModelConfig, cancelled: 
       { cause: error },
     );
   }
-  if (UNREACHABLE_CODES.has(causeCode(error) ?? "")) {
+  const unreachable = unreachableReason(error);
+  if (unreachable) {
     return new ModelCallError(
       "unavailable",
-      `Ollama is not reachable at ${model.host} (${causeCode(error)}): start it with "ollama serve" or set OLLAMA_HOST`,
+      `Ollama is not reachable at ${model.host} (${unreachable}): start it with "ollama serve" or set OLLAMA_HOST`,
       { cause: error },
     );
   }
@@ -66,11 +67,14 @@ function statusCode(error: unknown): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-function causeCode(error: unknown): string | undefined {
+/** Why no connection could be made at all (as opposed to one that broke): then nothing is worth retrying soon. */
+function unreachableReason(error: unknown): string | undefined {
   let current: unknown = error;
   for (let depth = 0; depth < 4 && typeof current === "object" && current !== null; depth += 1) {
-    const code = (current as { code?: unknown }).code;
+    const { code, message } = current as { code?: unknown; message?: unknown };
     if (typeof code === "string" && UNREACHABLE_CODES.has(code)) return code;
+    if (message === "bad port") return "a port fetch refuses to use";
+    if (message === "Invalid URL" || code === "ERR_INVALID_URL") return "not a valid URL";
     current = (current as { cause?: unknown }).cause;
   }
   return undefined;

@@ -33,7 +33,7 @@ export async function checkModelHealth(model: ModelConfig, timeoutMs = 5000): Pr
     return {
       ok: false,
       problem: "unreachable",
-      message: `Ollama is not reachable at ${model.host} (${(error as Error).message}): start it with "ollama serve" or set OLLAMA_HOST`,
+      message: `Ollama is not reachable at ${model.host} (${fetchProblem(error)}): start it with "ollama serve" or set OLLAMA_HOST`,
     };
   }
   if (!tags.models.some((m) => sameModel(m.name, model.name))) {
@@ -61,4 +61,12 @@ async function fetchVersion(host: string, timeoutMs: number): Promise<string | u
 export function sameModel(listed: string, wanted: string): boolean {
   const withTag = (name: string) => (name.includes(":") ? name : `${name}:latest`);
   return withTag(listed) === withTag(wanted);
+}
+
+/** `fetch failed` says nothing; its cause says ECONNREFUSED, ENOTFOUND, a timeout, … */
+function fetchProblem(error: unknown): string {
+  const cause = (error as { cause?: { code?: unknown; message?: unknown } }).cause;
+  if (typeof cause?.code === "string") return cause.code;
+  if (typeof cause?.message === "string") return cause.message;
+  return error instanceof Error ? error.message : String(error);
 }

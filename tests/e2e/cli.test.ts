@@ -96,6 +96,54 @@ describe("docsort CLI", () => {
     expect(json.classifications[0].promptHash).toMatch(/^[0-9a-f]{64}$/);
   });
 
+  it("extract prints what docsort reads, attachments included, and stores nothing", async () => {
+    const mail = path.join(env.root, "mail.eml");
+    writeFileSync(
+      mail,
+      [
+        "From: Jane <jane@example.org>",
+        "To: me@example.org",
+        "Subject: Your invoice",
+        "MIME-Version: 1.0",
+        'Content-Type: multipart/mixed; boundary="b1"',
+        "",
+        "--b1",
+        "Content-Type: text/plain; charset=utf-8",
+        "",
+        "Please find the invoice attached.",
+        "--b1",
+        'Content-Type: text/plain; name="invoice.txt"',
+        'Content-Disposition: attachment; filename="invoice.txt"',
+        "",
+        "ACME Ltd invoice INV-77, total 42.00 EUR",
+        "--b1--",
+        "",
+      ].join("\r\n"),
+    );
+    const before = (await runDocsort(["list", "--json"], env)).stdout;
+    const text = await runDocsort(["extract", mail], env);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/mail\.eml: message\/rfc822, mime, \d+ characters/);
+    expect(text.stdout).toContain("Subject: Your invoice");
+    expect(text.stdout).toContain("contains: invoice.txt");
+    expect(text.stdout).toMatch(/mail\.eml#invoice\.txt: text\/plain, text/);
+    const json = JSON.parse((await runDocsort(["extract", "--json", mail], env)).stdout) as Record<
+      string,
+      unknown
+    >[];
+    expect(json.map((n) => [n.file, n.depth, n.method])).toEqual([
+      ["mail.eml", 0, "mime"],
+      ["mail.eml#invoice.txt", 1, "text"],
+    ]);
+    expect(json[1]?.text).toContain("INV-77");
+    const broken = path.join(env.root, "broken.pdf");
+    writeFileSync(broken, "%PDF-1.7\n1 0 obj garbage\n%%EOF");
+    const refused = await runDocsort(["extract", broken], env);
+    expect(refused.code).toBe(1);
+    expect(refused.stdout).toMatch(/broken\.pdf: not readable \(corrupt\)/);
+    expect((await runDocsort(["list", "--json"], env)).stdout).toBe(before);
+  });
+
   it("bad input exits 2 with one clear sentence", async () => {
     const unknown = await runDocsort(["show", "99"], env);
     expect(unknown.code).toBe(2);

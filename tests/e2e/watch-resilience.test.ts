@@ -4,7 +4,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { createE2eEnv, documentPart, type E2eEnv } from "../support/e2e-env.js";
 import { lastUserText, type Reply } from "../support/ollama-server.js";
 import { runDocsort, startDocsort } from "../support/run-docsort.js";
-import { countEvents, readDocuments } from "../support/store-reader.js";
+import { countEvents, eventTimes, readDocuments } from "../support/store-reader.js";
 
 let env: E2eEnv;
 beforeEach(async () => {
@@ -142,6 +142,19 @@ describe("docsort watch, when things go wrong", () => {
       watch.child.kill("SIGTERM");
       await watch.exited;
     }
+  });
+
+  it("extraction runs ahead of the model, so the model never waits for it", async () => {
+    env.server.script(echoCategory({ latencyMs: 400 }));
+    dropTextFiles(4);
+    const result = await runDocsort(["watch", "--once"], env);
+    expect(result.code).toBe(0);
+    const times = eventTimes(env.home);
+    const firstClassified = Math.min(...times.filter((e) => e.type === "classified").map((e) => e.at));
+    const extracted = times.filter((e) => e.type === "extracted").map((e) => e.at);
+    expect(extracted).toHaveLength(4);
+    expect(Math.max(...extracted)).toBeLessThan(firstClassified);
+    expect(env.server.maxConcurrent).toBe(1);
   });
 
   it("SIGTERM stops cleanly: the request in flight is cancelled and its document goes back to the queue", async () => {

@@ -49,3 +49,18 @@ export function countEvents(home: string, type: string): Map<number, number> {
     db.close();
   }
 }
+
+/** Every event with its time in ms, oldest first. */
+export function eventTimes(home: string): { documentId: number | null; type: string; at: number }[] {
+  const db = new Database(path.join(home, "docsort.db"), { readonly: true });
+  try {
+    return db
+      .prepare<[], { document_id: number | null; type: string; created_at: string }>(
+        "SELECT document_id, type, created_at FROM events ORDER BY id",
+      )
+      .all()
+      .map((row) => ({ documentId: row.document_id, type: row.type, at: Date.parse(row.created_at) }));
+  } finally {
+    db.close();
+  }
+}

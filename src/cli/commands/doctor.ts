@@ -1,6 +1,7 @@
 import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
+import { fallsBackToBuiltin } from "../../classify/builtin/fallback-policy.js";
 import { checkModelHealth } from "../../classify/ollama-health.js";
 import { loadPromptTemplate } from "../../classify/prompt-template.js";
 import { loadConfig } from "../../config/load-config.js";
@@ -36,6 +37,8 @@ export function registerDoctor(program: Command): void {
         checkPrompts(config),
         ...(await checkModel(config)),
       ];
+      if (checks.some((c) => (c.name === "ollama" || c.name === "model") && !c.ok))
+        checks.push(checkFallback(config));
       if (options.json) printJson(checks);
       else for (const check of checks) printCheck(check);
       if (checks.some((c) => !c.ok)) process.exitCode = 1;
@@ -111,6 +114,20 @@ function checkPrompts(config: Config): Check {
     return { name: "prompts", ok: true, detail: `${template.file} (${template.hash.slice(0, 12)})` };
   } catch (error) {
     return { name: "prompts", ok: false, detail: errorMessage(error), fix: "restore prompts/classify.md" };
+  }
+}
+
+/** What happens to documents while the model is not there. */
+function checkFallback(config: Config): Check {
+  const store = existsSync(databasePath(config.home)) ? Store.open(config.home) : undefined;
+  try {
+    const builtin = fallsBackToBuiltin(config.model.fallback, store?.meta);
+    const detail = builtin
+      ? `documents are classified by the built-in classifier meanwhile (model.fallback ${config.model.fallback})`
+      : `documents wait in the queue until the model is back (model.fallback ${config.model.fallback})`;
+    return { name: "fallback", ok: true, detail };
+  } finally {
+    store?.close();
   }
 }
 
