@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
+import { NO_MODEL_CALL } from "../../src/classify/document-classifier.js";
 import type { HandlerServices } from "../../src/handlers/handler-kind.js";
 import type { InvoiceFieldExtractor } from "../../src/invoices/invoice-field-extractor.js";
 import { silentLogger } from "../../src/log/logger.js";
@@ -89,16 +90,7 @@ export function classify(
       summary: `a ${category}`,
       evidence: "",
       source,
-      model: null,
-      promptHash: null,
-      numCtx: null,
-      promptTokens: null,
-      outputTokens: null,
-      estimatedPromptTokens: null,
-      latencyMs: null,
-      truncated: false,
-      attempts: 1,
-      rawOutput: null,
+      ...NO_MODEL_CALL,
       details: {},
       actor: source === "human" ? "tester" : null,
       note: null,
