@@ -1,4 +1,4 @@
-import type { InvoiceField, LineItem } from "../store/invoice-columns.js";
+import type { InvoiceField, InvoiceValues, LineItem } from "../store/invoice-columns.js";
 import { toCurrencyCode } from "./currencies.js";
 import { normaliseIban } from "./iban.js";
 import { invoiceNumberKey, vendorKey } from "./identity-keys.js";
@@ -7,22 +7,7 @@ import { parseDate } from "./parse-date.js";
 import { parseMoney } from "./parse-money.js";
 
 /** An invoice as docsort understands it: normalised values, plus every field with its quote and notes. */
-export interface InvoiceDraft {
-  documentType: "invoice" | "credit_note";
-  vendor: string | null;
-  vendorKey: string | null;
-  vendorVatId: string | null;
-  invoiceNumber: string | null;
-  numberKey: string | null;
-  invoiceDate: string | null;
-  dueDate: string | null;
-  currency: string | null;
-  subtotalMinor: number | null;
-  taxMinor: number | null;
-  totalMinor: number | null;
-  iban: string | null;
-  purchaseOrder: string | null;
-  lineItems: LineItem[];
+export interface InvoiceDraft extends InvoiceValues {
   fields: Record<InvoiceFieldName, InvoiceField>;
   /** Fields the document shows but docsort could not read (an amount that is no amount, a date that is none). */
   unreadable: Partial<Record<InvoiceFieldName, string>>;

@@ -38,3 +38,22 @@ export const lineItemSchema = z.object({
 export type LineItem = z.infer<typeof lineItemSchema>;
 
 export const extractionInfoSchema = z.record(z.string(), z.unknown());
+
+/** The normalised values of an invoice: what the workflow computes and the ledger stores. */
+export interface InvoiceValues {
+  documentType: "invoice" | "credit_note";
+  vendor: string | null;
+  vendorKey: string | null;
+  vendorVatId: string | null;
+  invoiceNumber: string | null;
+  numberKey: string | null;
+  invoiceDate: string | null;
+  dueDate: string | null;
+  currency: string | null;
+  subtotalMinor: number | null;
+  taxMinor: number | null;
+  totalMinor: number | null;
+  iban: string | null;
+  purchaseOrder: string | null;
+  lineItems: LineItem[];
+}

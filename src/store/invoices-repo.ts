@@ -7,30 +7,15 @@ import {
   type InvoiceCheck,
   type InvoiceField,
   type InvoiceStatus,
-  type LineItem,
+  type InvoiceValues,
   lineItemSchema,
 } from "./invoice-columns.js";
 import { parseJsonColumn } from "./json-column.js";
 
-export interface InvoiceRecord {
+export interface InvoiceRecord extends InvoiceValues {
   id: number;
   documentId: number;
   status: InvoiceStatus;
-  documentType: "invoice" | "credit_note";
-  vendor: string | null;
-  vendorKey: string | null;
-  vendorVatId: string | null;
-  invoiceNumber: string | null;
-  numberKey: string | null;
-  invoiceDate: string | null;
-  dueDate: string | null;
-  currency: string | null;
-  subtotalMinor: number | null;
-  taxMinor: number | null;
-  totalMinor: number | null;
-  iban: string | null;
-  purchaseOrder: string | null;
-  lineItems: LineItem[];
   fields: Record<string, InvoiceField>;
   checks: InvoiceCheck[];
   duplicateOf: number | null;
