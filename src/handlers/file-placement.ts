@@ -1,8 +1,7 @@
-import { createHash, randomBytes } from "node:crypto";
-import { createReadStream } from "node:fs";
+import { randomBytes } from "node:crypto";
 import { copyFile, link, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
 import path from "node:path";
-import { pipeline } from "node:stream/promises";
+import { sha256File } from "../intake/hash-file.js";
 import { resolveInside } from "./path-template.js";
 
 export interface FileOps {
@@ -43,7 +42,7 @@ export async function placeFile(placement: Placement, ops: FileOps = realOps): P
     if (path.resolve(placement.source) === candidate)
       return { path: candidate, reused: true, method: "existing" };
     if (await exists(candidate)) {
-      if ((await sha256Of(candidate)) !== placement.sha256) continue;
+      if ((await sha256File(candidate)) !== placement.sha256) continue;
       if (placement.mode === "move") await removeIfSame(placement.source, placement.sha256);
       return { path: candidate, reused: true, method: "existing" };
     }
@@ -71,7 +70,7 @@ async function tryPlace(placement: Placement, candidate: string, ops: FileOps): 
   try {
     await copyFile(placement.source, temporary);
     await fsyncFile(temporary);
-    const copied = await sha256Of(temporary);
+    const copied = await sha256File(temporary);
     if (copied !== placement.sha256) {
       throw new Error(
         `the copy of ${placement.source} does not match its content hash (the file changed since docsort read it)`,
@@ -108,7 +107,7 @@ function withSuffix(file: string, n: number): string {
 }
 
 async function removeIfSame(file: string, sha256: string): Promise<void> {
-  if ((await exists(file)) && (await sha256Of(file)) === sha256) await unlink(file);
+  if ((await exists(file)) && (await sha256File(file)) === sha256) await unlink(file);
 }
 
 async function exists(file: string): Promise<boolean> {
@@ -118,12 +117,6 @@ async function exists(file: string): Promise<boolean> {
   } catch {
     return false;
   }
-}
-
-export async function sha256Of(file: string): Promise<string> {
-  const hash = createHash("sha256");
-  await pipeline(createReadStream(file), hash);
-  return hash.digest("hex");
 }
 
 async function fsyncFile(file: string): Promise<void> {

@@ -7,7 +7,3 @@ export async function sha256File(filePath: string): Promise<string> {
   await pipeline(createReadStream(filePath), hash);
   return hash.digest("hex");
 }
-
-export function sha256Bytes(bytes: Uint8Array): string {
-  return createHash("sha256").update(bytes).digest("hex");
-}

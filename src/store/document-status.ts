@@ -19,8 +19,6 @@ export const FINAL_STATUSES: ReadonlySet<DocumentStatus> = new Set([
   "duplicate",
 ]);
 
-export const IN_PROGRESS_STATUSES: readonly DocumentStatus[] = ["extracting", "classifying", "routing"];
-
 export function isFinal(status: DocumentStatus): boolean {
   return FINAL_STATUSES.has(status);
 }

@@ -29,19 +29,20 @@ export interface HandlerRunRecord {
   updatedAt: string;
 }
 
-export interface NewHandlerRun {
-  documentId: number;
-  invoiceId: number | null;
-  handlerId: number;
-  handlerName: string;
-  handlerKind: string;
-  configVersion: number;
-  position: number;
-  trigger: HandlerTrigger;
-  category: string;
-  classificationId: number | null;
-  idempotencyKey: string;
-}
+/** What routing writes; everything else starts at its default (pending, no attempts). */
+export type NewHandlerRun = Pick<
+  HandlerRunRecord,
+  | "documentId"
+  | "invoiceId"
+  | "handlerName"
+  | "handlerKind"
+  | "configVersion"
+  | "position"
+  | "trigger"
+  | "category"
+  | "classificationId"
+  | "idempotencyKey"
+> & { handlerId: number };
 
 /** How an attempt ended. */
 export type RunResult =
