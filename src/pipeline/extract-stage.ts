@@ -1,9 +1,11 @@
 import { stat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
-import type { DocumentRecord, NewDocument } from "../store/documents-repo.js";
+import { nowIso } from "../store/clock.js";
+import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
+import { handOverToCopy, takeOverUnread, wasRead } from "./unread-original.js";
 
 /** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
 export async function runExtraction(
@@ -120,8 +122,8 @@ function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChi
     depth: parent.depth + 1,
     blobPath: child.path,
   };
-  if (original && !wasRead(ctx, original)) {
-    takeOverUnread(ctx, original, common, now);
+  if (original && !wasRead(ctx.store, original)) {
+    takeOverUnread(ctx.store, original, common, now);
     return;
   }
   if (original) {
@@ -143,48 +145,6 @@ function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChi
       type: "discovered",
       toStatus: "queued",
       message: `inside document #${parent.id}`,
-    },
-    now,
-  );
-}
-
-/** A document that ended without text (quarantined or failed before extraction) was never read. */
-function wasRead(ctx: PipelineContext, document: DocumentRecord): boolean {
-  if (document.status !== "quarantined" && document.status !== "failed") return true;
-  return ctx.store.extractions.latest(document.id) !== undefined;
-}
-
-/**
- * The same bytes as a document that was never read (quarantined, say, under a name that hid its type): the child is
- * not its duplicate but the copy that gets read. It becomes the original; the unread one links to it.
- */
-function takeOverUnread(
-  ctx: PipelineContext,
-  unread: DocumentRecord,
-  child: Omit<NewDocument, "status"> & { parentId: number },
-  now: string,
-): void {
-  const { store } = ctx;
-  // Linked first, so the content stays unique among originals at every step.
-  const inserted = store.documents.insert({ ...child, status: "queued", duplicateOf: unread.id }, now);
-  store.documents.update(unread.id, { duplicateOf: inserted.id }, now);
-  store.documents.update(inserted.id, { duplicateOf: null }, now);
-  store.events.add(
-    {
-      documentId: inserted.id,
-      type: "discovered",
-      toStatus: "queued",
-      message: `inside document #${child.parentId}; the same content as document #${unread.id}, which was not read (${unread.status}), is read here`,
-      data: { sameContentAs: unread.id },
-    },
-    now,
-  );
-  store.events.add(
-    {
-      documentId: unread.id,
-      type: "read_elsewhere",
-      message: `the same content is read as document #${inserted.id} (inside document #${child.parentId})`,
-      data: { readAs: inserted.id },
     },
     now,
   );
@@ -214,11 +174,15 @@ function finish(
   reason: string,
   data?: Record<string, unknown>,
 ): StageOutcome {
-  const after = ctx.store.transition(document.id, {
-    to,
-    reason,
-    ...(data ? { data } : {}),
-    patch: { claimedBy: null },
+  const after = ctx.store.transaction(() => {
+    const ended = ctx.store.transition(document.id, {
+      to,
+      reason,
+      ...(data ? { data } : {}),
+      patch: { claimedBy: null },
+    });
+    handOverToCopy(ctx.store, ended, nowIso());
+    return ended;
   });
   return { kind: "finished", document: after };
 }
