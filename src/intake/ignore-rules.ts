@@ -12,7 +12,7 @@ export const BUILT_IN_IGNORES: readonly { pattern: RegExp; what: string }[] = [
   { pattern: /^~\$/, what: "Microsoft Office owner files (~$name.docx)" },
   { pattern: /^~.*\.tmp$/i, what: "Microsoft Office temporaries (~WRL0001.tmp)" },
   { pattern: /^~?lock\..*#$/i, what: "LibreOffice lock files without the leading dot" },
-  { pattern: /^#.*#$/, what: "emacs autosave files (#name#)" },
+  { pattern: /#.*#$/, what: "emacs autosave files (#name#, also with a prefix: 08-#name#)" },
   { pattern: /~$/, what: "editor backups (name~)" },
   {
     pattern: /\.(part|partial|crdownload|download|tmp|temp|lock|filepart|crswap)$/i,

@@ -135,14 +135,17 @@ export class LlmInvoiceExtractor implements InvoiceFieldExtractor {
   }
 }
 
-/** Each header field from the first answer that has it complete; the ones neither has are `unread`. */
+/** Each header field from the first answer that has it complete and not null; the ones no answer has are `unread`. */
 function mergeHeader(...answers: Partial<Omit<ModelInvoice, "line_items">>[]): {
   fields: Omit<ModelInvoice, "line_items">;
   unread: Partial<Record<InvoiceFieldName, string>>;
 } {
   const unread: Partial<Record<InvoiceFieldName, string>> = {};
-  const pick = <K extends keyof Omit<ModelInvoice, "line_items">>(key: K) =>
-    answers.map((answer) => answer[key]).find((value) => value !== undefined);
+  // a value one answer has beats a null in another; a null still beats a field that was cut
+  const pick = <K extends keyof Omit<ModelInvoice, "line_items">>(key: K) => {
+    const complete = answers.map((answer) => answer[key]).filter((value) => value !== undefined);
+    return complete.find((value) => typeof value !== "object" || value.value !== null) ?? complete[0];
+  };
   const fields = Object.fromEntries(
     INVOICE_FIELD_NAMES.map((name) => {
       const value = pick(name);

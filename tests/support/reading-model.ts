@@ -1,5 +1,5 @@
 import { documentPart } from "./e2e-env.js";
-import { lastUserText, type RecordedRequest, type Reply } from "./ollama-server.js";
+import { allText, type RecordedRequest, type Reply } from "./ollama-server.js";
 
 /**
  * A stand-in for a model that reads: it classifies by the words a person would go by and copies invoice fields
@@ -79,7 +79,8 @@ export function readingModel(
   overrides: (request: RecordedRequest, text: string) => Reply | undefined = () => undefined,
 ) {
   return (request: RecordedRequest): Reply => {
-    const text = documentPart(lastUserText(request));
+    // the document is in the first user message; a retry adds its instruction after it
+    const text = documentPart(allText(request));
     const special = overrides(request, text);
     if (special) return special;
     if (asksForInvoice(request)) {
