@@ -93,8 +93,13 @@ export function judgePromptCount(
 }
 
 /**
- * Feeds a verdict into the calibration. After a cut the real count is unknown but above num_ctx, so num_ctx is the
- * lower bound learned. Returns a warning for the document when the estimate was corrected.
+ * After a cut the real count is unknown, only that it was above num_ctx; it is taken to be this much above, so the
+ * refitted prompt has room to spare (later counts that fit bring the factor back down).
+ */
+const CUT_OVERSHOOT = 1.5;
+
+/**
+ * Feeds a verdict into the calibration. Returns a warning for the document when the estimate was corrected.
  */
 export function learnFromCount(
   calibration: TokenCalibration,
@@ -104,7 +109,7 @@ export function learnFromCount(
   counted: number | null,
 ): string | undefined {
   if (counted === null || verdict.kind === "unknown") return undefined;
-  const real = verdict.kind === "cut" ? model.numCtx : counted;
+  const real = verdict.kind === "cut" ? Math.ceil(model.numCtx * CUT_OVERSHOOT) : counted;
   const { before, after } = calibration.observe(model.name, { estimated: fitted.rawTokens, counted: real });
   if (verdict.kind === "fits") return undefined;
   const change = after > before ? `; the estimate for ${model.name} is raised ×${before} → ×${after}` : "";

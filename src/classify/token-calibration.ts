@@ -16,7 +16,7 @@ export interface TokenCalibration {
 export interface TokenObservation {
   /** The uncalibrated estimate of the prompt that was sent. */
   estimated: number;
-  /** Ollama's prompt_eval_count; when the prompt was cut, a lower bound: num_ctx. */
+  /** Ollama's prompt_eval_count; when the prompt was cut, a guess above num_ctx (see learnFromCount). */
   counted: number;
 }
 
