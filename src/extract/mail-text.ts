@@ -41,12 +41,16 @@ export function decodeMailPart(bytes: Uint8Array, declared: string | undefined, 
   };
 }
 
-/** WHATWG decoders first (they know iso-2022-jp), iconv-lite for the rest. */
+/**
+ * iconv-lite first: Node 20's TextDecoder reads windows-1252's 0x80–0x9F (€, “ ”) as control characters. The WHATWG
+ * decoders cover what iconv-lite lacks (iso-2022-jp).
+ */
 function decodeAs(bytes: Uint8Array, charset: string): string | undefined {
+  if (iconv.encodingExists(charset)) return iconv.decode(Buffer.from(bytes), charset);
   try {
     return new TextDecoder(charset).decode(bytes);
   } catch {
-    return iconv.encodingExists(charset) ? iconv.decode(Buffer.from(bytes), charset) : undefined;
+    return undefined;
   }
 }
 

@@ -19,7 +19,7 @@ const GROUP_QUOTES = /['’ʼ`´]/g;
 const MINUS = /^[-−–]|[-−–]$/;
 
 /** No cents written as a dash: `1.037,-`, `EUR 99,--`, `CHF 1'250.–`, `4 350:-` (Swedish), `12,=`. */
-const DASH_CENTS = /^(\d[\d.,]*?)[.,:][-−–—=]{1,2}$/;
+const DASH_CENTS = /^(\d{1,3}(?:[.,]\d{3})+|\d+)[.,:][-−–—=]{1,2}$/;
 
 /**
  * Reads an amount as printed on an invoice — `1.234,56`, `1,234.56`, `CHF 1'234.50`, `€ 35,27`, `-$1,062.31`,
