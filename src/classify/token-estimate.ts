@@ -43,14 +43,29 @@ const CJK_COST = 1.5;
 const OTHER_BMP_COST = 2;
 const ASTRAL_COST = 4;
 
-// One regex alternation per class, in the order of the table above; `u` for code points and properties.
-const SPAN =
-  /(\p{Script=Han}|\p{Script=Hiragana}|\p{Script=Katakana}|\p{Script=Hangul}|[\u3000-\u303f\uff00-\uffef])|([\p{L}\p{M}]+)|(\p{Nd})|([!-/:-@[-`{-~])|(\s+)|([\s\S])/gu;
+enum Kind {
+  Letter,
+  Digit,
+  Ascii,
+  Space,
+  Cjk,
+  Other,
+}
 
-/** The estimated token count of `text` (a whole number ≥ 0). */
+const LETTER = /[\p{L}\p{M}]/u;
+const DIGIT = /\p{Nd}/u;
+const SPACE = /\s/u;
+const VOWELS = new Set("äöüéèêàáâíóúåæøÄÖÜÉÈÊÀÁÂÍÓÚÅÆØ");
+const ASCII_VOWEL: readonly boolean[] = Array.from({ length: 128 }, (_, code) =>
+  "aeiouyAEIOUY".includes(String.fromCharCode(code)),
+);
+
+/** The estimated token count of `text` (a whole number ≥ 0). O(n), allocation-free. */
 export function estimateTokens(text: string, options: TokenEstimateOptions = {}): number {
   let total = 0;
-  for (const span of tokenSpans(text, options)) total += span.tokens;
+  scan(text, options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN, (_end, tokens) => {
+    total += tokens;
+  });
   return Math.ceil(total);
 }
 
@@ -59,54 +74,129 @@ export function estimateTokens(text: string, options: TokenEstimateOptions = {})
  * final rounding. O(n).
  */
 export function tokenSpans(text: string, options: TokenEstimateOptions = {}): TokenSpan[] {
-  const lettersPerToken = options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN;
   const spans: TokenSpan[] = [];
-  for (const match of text.matchAll(SPAN)) {
-    const [whole, cjk, letters, digit, ascii, space] = match;
-    const end = match.index + whole.length;
-    let tokens: number;
-    if (cjk !== undefined) tokens = CJK_COST;
-    else if (letters !== undefined) tokens = letterRunCost(letters, lettersPerToken);
-    else if (digit !== undefined || ascii !== undefined) tokens = 1;
-    else if (space !== undefined) tokens = whitespaceCost(space, text.charCodeAt(end));
-    else tokens = whole.length > 1 ? ASTRAL_COST : OTHER_BMP_COST;
+  scan(text, options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN, (end, tokens) => {
     spans.push({ end, tokens });
-  }
+  });
   return spans;
+}
+
+/** Walks the text once: runs of letters and of whitespace are one span each, every other character is one. */
+function scan(text: string, lettersPerToken: number, emit: (end: number, tokens: number) => void): void {
+  let i = 0;
+  while (i < text.length) {
+    const code = text.codePointAt(i) ?? 0;
+    const width = code > 0xffff ? 2 : 1;
+    const kind = kindOf(code, text, i, width);
+    if (kind === Kind.Letter) {
+      const end = runEnd(text, i, Kind.Letter);
+      emit(end, letterRunCost(text, i, end, lettersPerToken));
+      i = end;
+    } else if (kind === Kind.Space) {
+      const end = runEnd(text, i, Kind.Space);
+      emit(end, whitespaceCost(text, i, end));
+      i = end;
+    } else {
+      i += width;
+      emit(
+        i,
+        kind === Kind.Cjk ? CJK_COST : kind === Kind.Other ? (width === 2 ? ASTRAL_COST : OTHER_BMP_COST) : 1,
+      );
+    }
+  }
+}
+
+function kindOf(code: number, text: string, at: number, width: number): Kind {
+  if (code < 0x80) {
+    if ((code >= 0x41 && code <= 0x5a) || (code >= 0x61 && code <= 0x7a)) return Kind.Letter;
+    if (code >= 0x30 && code <= 0x39) return Kind.Digit;
+    if (code === 0x20 || (code >= 0x09 && code <= 0x0d)) return Kind.Space;
+    return code > 0x20 && code < 0x7f ? Kind.Ascii : Kind.Other;
+  }
+  if (isCjk(code)) return Kind.Cjk;
+  const char = text.slice(at, at + width);
+  if (LETTER.test(char)) return Kind.Letter;
+  if (DIGIT.test(char)) return Kind.Digit;
+  if (SPACE.test(char)) return Kind.Space;
+  return Kind.Other;
+}
+
+/** Han (with extensions and compatibility forms), kana, Hangul, CJK punctuation and full-width forms. */
+function isCjk(code: number): boolean {
+  return (
+    (code >= 0x1100 && code <= 0x11ff) ||
+    (code >= 0x2e80 && code <= 0x2fdf) ||
+    (code >= 0x3000 && code <= 0x30ff) ||
+    (code >= 0x3130 && code <= 0x318f) ||
+    (code >= 0x31f0 && code <= 0x9fff) ||
+    (code >= 0xac00 && code <= 0xd7af) ||
+    (code >= 0xf900 && code <= 0xfaff) ||
+    (code >= 0xff00 && code <= 0xffef) ||
+    (code >= 0x20000 && code <= 0x3ffff)
+  );
+}
+
+function runEnd(text: string, start: number, kind: Kind.Letter | Kind.Space): number {
+  let i = start;
+  while (i < text.length) {
+    const code = text.codePointAt(i) ?? 0;
+    const width = code > 0xffff ? 2 : 1;
+    if (kindOf(code, text, i, width) !== kind) break;
+    i += width;
+  }
+  return i;
 }
 
 /**
  * Words merge into few tokens; codes do not. A run that switches case inside (`xK9fQ`), is in capitals (`RECHNUNG`,
- * `BUKB`) or has almost no vowels (`fdbc`, `Strnbrg`) is charged as a code.
+ * `BUKB`) or has almost no vowels (`fdbc`, `Strnbrg`) is charged as a code. A letter outside ASCII weighs 2.
  */
-function letterRunCost(letters: string, lettersPerToken: number): number {
+function letterRunCost(text: string, start: number, end: number, lettersPerToken: number): number {
   let weight = 0;
-  for (let i = 0; i < letters.length; i++) weight += letters.charCodeAt(i) < 0x80 ? 1 : 2;
-  return Math.ceil(weight / (letters.length < 2 ? lettersPerToken : perToken(letters, lettersPerToken)));
-}
-
-function perToken(letters: string, lettersPerToken: number): number {
-  const tail = letters.slice(1);
-  const lower = /\p{Ll}/u.test(tail);
-  const upper = /\p{Lu}/u.test(tail);
-  if (lower && upper) return CODE_LETTERS_PER_TOKEN / 1.25;
-  if (upper) return CODE_LETTERS_PER_TOKEN;
-  const vowels = letters.match(/[aeiouyäöüéèêàáâíóúåæø]/giu)?.length ?? 0;
-  if (/^[a-z]+$/i.test(letters) && vowels / letters.length < 0.2) return CODE_LETTERS_PER_TOKEN;
-  return lettersPerToken;
+  let lower = false;
+  let upper = false;
+  let vowels = 0;
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code < 0x80) {
+      weight += 1;
+      if (ASCII_VOWEL[code]) vowels++;
+      if (i === start) continue;
+      if (code <= 0x5a) upper = true;
+      else lower = true;
+      continue;
+    }
+    const char = text[i] ?? "";
+    weight += 2;
+    ascii = false;
+    if (VOWELS.has(char)) vowels++;
+    if (i === start) continue;
+    if (char !== char.toLowerCase()) upper = true;
+    else if (char !== char.toUpperCase()) lower = true;
+  }
+  const length = end - start;
+  let perToken = lettersPerToken;
+  if (length >= 2) {
+    if (lower && upper) perToken = CODE_LETTERS_PER_TOKEN / 1.25;
+    else if (upper) perToken = CODE_LETTERS_PER_TOKEN;
+    else if (ascii && vowels / length < 0.2) perToken = CODE_LETTERS_PER_TOKEN;
+  }
+  return Math.ceil(weight / perToken);
 }
 
 /**
  * Spaces merge: one space joins the word or symbol after it; a longer run is one token, and one more before a digit
  * (digits never take a space in); a run with a line break is one token.
  */
-function whitespaceCost(space: string, next: number): number {
-  if (/[\n\r]/.test(space)) return 1;
-  const beforeDigit = Number.isNaN(next) || isDigit(next);
-  if (space.length === 1) return beforeDigit ? 1 : 0;
-  return (beforeDigit ? 2 : 1) + Math.floor(space.length / 32);
-}
-
-function isDigit(code: number): boolean {
-  return code >= 0x30 && code <= 0x39;
+function whitespaceCost(text: string, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const code = text.charCodeAt(i);
+    if (code === 0x0a || code === 0x0d) return 1;
+  }
+  const next = text.charCodeAt(end);
+  const beforeDigit = Number.isNaN(next) || (next >= 0x30 && next <= 0x39);
+  const length = end - start;
+  if (length === 1) return beforeDigit ? 1 : 0;
+  return (beforeDigit ? 2 : 1) + Math.floor(length / 32);
 }
