@@ -3,6 +3,7 @@ import path from "node:path";
 import { recordServerContact } from "./classify/builtin/fallback-policy.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
 import { checkModelHealth } from "./classify/ollama-health.js";
+import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
 import type { Extractor } from "./extract/index.js";
@@ -43,6 +44,19 @@ export class App {
     return existsSync(databasePath(this.config.home)) ? this.store : undefined;
   }
 
+  /** The meta table for what is learned on the way (token calibration), without creating a database for it. */
+  private storedMeta(): KeyValue {
+    const memory = new Map<string, string>();
+    return {
+      get: (key) => this.existingStore()?.meta.get(key) ?? memory.get(key),
+      set: (key, value) => {
+        const store = this.existingStore();
+        if (store) store.meta.set(key, value);
+        else memory.set(key, value);
+      },
+    };
+  }
+
   static open(options: GlobalOptions, consoleLog = true): App {
     const config = loadConfig(options);
     const logger = createLogger({
@@ -77,6 +91,7 @@ export class App {
       model: this.config.model,
       categories: this.config.taxonomy,
       prompt: loadPromptTemplate(this.config.prompts, "classify"),
+      calibration: createTokenCalibration(this.storedMeta()),
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
     });
@@ -129,6 +144,7 @@ export class App {
     return new LlmInvoiceExtractor({
       model: this.config.model,
       prompt: loadPromptTemplate(this.config.prompts, "invoice"),
+      calibration: createTokenCalibration(this.storedMeta()),
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>
         this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),

@@ -1,13 +1,16 @@
+import { HumanMessage } from "@langchain/core/messages";
 import type { Category, ModelConfig } from "../config/schema.js";
 import {
   buildClassificationSchema,
   type ClassificationSchema,
   type ModelClassification,
 } from "./classification-schema.js";
-import type { ModelCallError } from "./model-errors.js";
+import { callFitted, type FittedCall, structuredOptions } from "./fitted-call.js";
+import { InvalidModelOutputError, type ModelCallError } from "./model-errors.js";
+import { parseCutOutput } from "./parse-model-output.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
 import { callStructured } from "./structured-call.js";
-import { estimateTokens, fitText, textBudgetChars } from "./token-budget.js";
+import { createTokenCalibration, type TokenCalibration } from "./token-calibration.js";
 
 export interface ClassifyRequest {
   text: string;
@@ -26,28 +29,37 @@ export interface LlmClassification extends ModelClassification {
   latencyMs: number;
   truncated: boolean;
   omittedChars: number;
-  /** Model calls made: 1, or 2 when the first answer needed a repair. */
+  /** Model calls made: 1, or more when an answer needed a repair, was cut, or its prompt was cut. */
   attempts: number;
   rawOutput: string;
   /** Transport retries before a call went through. */
   retries: number;
   warnings: string[];
+  /** Set when the answer cannot be trusted whatever its confidence (the server cut the prompt twice). */
+  reviewReason?: string;
 }
 
 export interface LlmClassifierOptions {
   model: ModelConfig;
   categories: readonly Category[];
   prompt: PromptTemplate;
+  /** What Ollama's counts taught about this model's prompt sizes (default: learned in memory only). */
+  calibration?: TokenCalibration;
   /** First retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
 }
 
+/** A cut answer is asked for again with this many times the output budget. */
+const CUT_BUDGET_FACTOR = 2;
+
 export class LlmClassifier {
   private readonly schema: ClassificationSchema;
+  private readonly calibration: TokenCalibration;
 
   constructor(private readonly options: LlmClassifierOptions) {
     this.schema = buildClassificationSchema(options.categories);
+    this.calibration = options.calibration ?? createTokenCalibration();
   }
 
   get promptHash(): string {
@@ -56,31 +68,22 @@ export class LlmClassifier {
 
   async classify(request: ClassifyRequest, signal?: AbortSignal): Promise<LlmClassification> {
     const { model, prompt } = this.options;
-    const values = this.promptValues(request, "", false, 0);
-    const frame = await prompt.renderText(values);
-    const fitted = fitText(request.text, textBudgetChars(model, frame.length));
-    const filled = this.promptValues(request, fitted.text, fitted.truncated, fitted.omittedChars);
-    const messages = await prompt.render(filled);
-    const estimatedPromptTokens = estimateTokens(await prompt.renderText(filled), model.charsPerToken);
-
-    const call = await callStructured({
+    const started = performance.now();
+    const call = await callFitted({
       model,
+      calibration: this.calibration,
+      prompt,
+      values: (text, truncated, omitted) => this.promptValues(request, text, truncated, omitted),
+      text: request.text,
       schema: this.schema,
-      messages,
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
-      ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
-      ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+      retryDelayMs: this.options.retryDelayMs,
+      onRetry: this.options.onRetry,
       signal,
     });
-    const value = call.value;
-
-    const warnings: string[] = [];
-    if (call.doneReason === "length") warnings.push("the answer was cut by num_predict");
-    if (call.promptTokens !== null && call.promptTokens >= model.numCtx - 1) {
-      warnings.push(
-        `Ollama reports ${call.promptTokens} prompt tokens, the whole window: the prompt was probably cut`,
-      );
-    }
+    const warnings = [...call.warnings];
+    const value = await this.answerOf(call, warnings, signal);
+    const { outcome, fitted } = call;
     return {
       ...value,
       summary: oneLine(value.summary, 300),
@@ -88,17 +91,66 @@ export class LlmClassifier {
       model: model.name,
       promptHash: prompt.hash,
       numCtx: model.numCtx,
-      promptTokens: call.promptTokens,
-      outputTokens: call.outputTokens,
-      estimatedPromptTokens,
-      latencyMs: call.latencyMs,
+      promptTokens: outcome.promptTokens,
+      outputTokens: outcome.outputTokens,
+      estimatedPromptTokens: fitted.estimatedTokens,
+      latencyMs: Math.round(performance.now() - started),
       truncated: fitted.truncated,
       omittedChars: fitted.omittedChars,
       attempts: call.attempts,
       rawOutput: call.rawOutputs.join("\n---\n"),
-      retries: call.retries,
+      retries: outcome.retries,
       warnings,
+      ...(call.promptCut
+        ? { reviewReason: `${call.promptCut} twice; the model may not have seen the instructions` }
+        : {}),
     };
+  }
+
+  /**
+   * The answer, also when Ollama cut it at num_predict: it is asked for once more, shorter and with twice the
+   * output budget; if that is cut too, the fields that were complete are kept when they include the category and
+   * the confidence. Otherwise the document fails with what happened.
+   */
+  private async answerOf(
+    call: FittedCall<ModelClassification>,
+    warnings: string[],
+    signal: AbortSignal | undefined,
+  ): Promise<ModelClassification> {
+    const { outcome, fitted } = call;
+    if (outcome.kind === "answer") return outcome.value;
+    const { model } = this.options;
+    const room = model.numCtx - fitted.estimatedTokens - Math.ceil(model.numCtx * model.safetyMargin);
+    const larger = Math.max(model.numPredict, Math.min(model.numPredict * CUT_BUDGET_FACTOR, room));
+    const cut = `the answer was cut at the output limit (num_predict ${model.numPredict})`;
+    const again = await callStructured(
+      structuredOptions(
+        {
+          model: { ...model, numPredict: larger },
+          schema: this.schema,
+          repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
+          retryDelayMs: this.options.retryDelayMs,
+          onRetry: this.options.onRetry,
+          signal,
+        },
+        [...fitted.messages, new HumanMessage(SHORTER)],
+      ),
+    );
+    call.rawOutputs.push(...again.rawOutputs);
+    call.attempts += again.attempts;
+    if (again.kind === "answer") {
+      warnings.push(`${cut}; asked again with num_predict ${larger}`);
+      return again.value;
+    }
+    const salvaged = salvage([again.raw, outcome.raw], this.schema);
+    if (!salvaged) {
+      throw new InvalidModelOutputError(
+        `${cut}, and again at num_predict ${larger}, before it gave a category and a confidence: raise model.numPredict`,
+        call.rawOutputs,
+      );
+    }
+    warnings.push(`${cut}, and again at num_predict ${larger}; kept the fields that were complete`);
+    return salvaged;
   }
 
   private promptValues(
@@ -120,6 +172,23 @@ export class LlmClassifier {
       omitted_chars: omittedChars,
     };
   }
+}
+
+const SHORTER =
+  "Your previous answer was cut off at the output limit. Answer again with one short JSON object: a summary of at " +
+  "most 20 words and an evidence quote of at most 12 words.";
+
+/** The complete category and confidence of cut answers (the first that has both), with whatever else is complete. */
+function salvage(raws: readonly string[], schema: ClassificationSchema): ModelClassification | undefined {
+  const core = schema.pick({ category: true, confidence: true });
+  for (const raw of raws) {
+    const cut = parseCutOutput(raw);
+    const parsed = core.safeParse(cut);
+    if (!parsed.success) continue;
+    const text = (key: string) => (typeof cut?.[key] === "string" ? cut[key] : "");
+    return { ...parsed.data, summary: text("summary"), evidence: text("evidence") };
+  }
+  return undefined;
 }
 
 function repairInstruction(problem: string, categories: readonly Category[]): string {

@@ -19,8 +19,8 @@ export interface StructuredCallOptions<T> {
   signal?: AbortSignal | undefined;
 }
 
-export interface StructuredCallResult<T> {
-  value: T;
+/** How one structured call went: the model calls it took and Ollama's counters of the last one. */
+export interface CallStats {
   /** Model calls made: 1, or 2 when the first answer needed a repair. */
   attempts: number;
   rawOutputs: string[];
@@ -32,6 +32,13 @@ export interface StructuredCallResult<T> {
   latencyMs: number;
 }
 
+/**
+ * An answer that matches the schema, or one that Ollama cut at `num_predict` (`done_reason: "length"`) before it
+ * did: that is no malformed answer to repair but one to ask for differently (a larger budget, fewer fields), and
+ * its complete fields may still be used (see parseCutOutput).
+ */
+export type StructuredOutcome<T> = CallStats & ({ kind: "answer"; value: T } | { kind: "cut"; raw: string });
+
 interface CallResult {
   raw: string;
   promptTokens: number | null;
@@ -41,9 +48,10 @@ interface CallResult {
 
 /**
  * One structured model call: transport errors and timeouts are retried with backoff; an answer that does not
- * match the schema gets exactly one repair round (the answer and the problem are shown to the model).
+ * match the schema gets exactly one repair round (the answer and the problem are shown to the model); an answer cut
+ * at the output limit is returned as `cut`. Throws InvalidModelOutputError after a second bad answer.
  */
-export async function callStructured<T>(options: StructuredCallOptions<T>): Promise<StructuredCallResult<T>> {
+export async function callStructured<T>(options: StructuredCallOptions<T>): Promise<StructuredOutcome<T>> {
   const { model, schema, messages, signal } = options;
   const started = performance.now();
   let retries = 0;
@@ -63,37 +71,36 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
       },
     });
 
-  const first = await call(messages);
-  let result = parseModelOutput(first.raw, schema);
-  let final = first;
-  let attempts = 1;
-  const rawOutputs = [first.raw];
-  if (!result.ok) {
-    attempts = 2;
-    final = await call([
-      ...messages,
-      new AIMessage(first.raw),
-      new HumanMessage(options.repairInstruction(result.problem)),
-    ]);
-    rawOutputs.push(final.raw);
-    result = parseModelOutput(final.raw, schema);
-    if (!result.ok) {
-      throw new InvalidModelOutputError(
-        `the model's answer did not match the schema twice: ${result.problem}`,
-        rawOutputs,
-      );
-    }
-  }
-  return {
-    value: result.value,
-    attempts,
+  const rawOutputs: string[] = [];
+  const stats = (last: CallResult): CallStats => ({
+    attempts: rawOutputs.length,
     rawOutputs,
-    promptTokens: final.promptTokens,
-    outputTokens: final.outputTokens,
-    doneReason: final.doneReason,
+    promptTokens: last.promptTokens,
+    outputTokens: last.outputTokens,
+    doneReason: last.doneReason,
     retries,
     latencyMs: Math.round(performance.now() - started),
-  };
+  });
+
+  const first = await call(messages);
+  rawOutputs.push(first.raw);
+  const parsed = parseModelOutput(first.raw, schema);
+  if (parsed.ok) return { ...stats(first), kind: "answer", value: parsed.value };
+  if (first.doneReason === "length") return { ...stats(first), kind: "cut", raw: first.raw };
+
+  const second = await call([
+    ...messages,
+    new AIMessage(first.raw),
+    new HumanMessage(options.repairInstruction(parsed.problem)),
+  ]);
+  rawOutputs.push(second.raw);
+  const repaired = parseModelOutput(second.raw, schema);
+  if (repaired.ok) return { ...stats(second), kind: "answer", value: repaired.value };
+  if (second.doneReason === "length") return { ...stats(second), kind: "cut", raw: second.raw };
+  throw new InvalidModelOutputError(
+    `the model's answer did not match the schema twice: ${repaired.problem}`,
+    rawOutputs,
+  );
 }
 
 async function callOnce(

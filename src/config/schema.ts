@@ -128,7 +128,9 @@ const modelSchema = z.strictObject({
     .number()
     .positive()
     .default(3)
-    .describe("Conservative characters-per-token estimate used for the prompt budget."),
+    .describe(
+      "Letters per token inside a word in the prompt-size estimate (digits, punctuation, codes and CJK are counted more dearly; see Token estimation).",
+    ),
   safetyMargin: z
     .number()
     .min(0)

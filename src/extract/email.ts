@@ -1,7 +1,8 @@
-import PostalMime, { type Address, type Attachment } from "postal-mime";
+import type { Address, Attachment, Email } from "postal-mime";
 import { corrupt } from "./errors.js";
 import { type FormatExtractor, scoreKinds } from "./format-extractor.js";
 import { htmlToText } from "./html.js";
+import { parseMail } from "./mail-text.js";
 import type { ExtractedChild } from "./types.js";
 
 const EXTENSION_BY_MIME: Readonly<Record<string, string>> = {
@@ -24,12 +25,13 @@ export const emailExtractor: FormatExtractor = {
   name: "email",
   score: scoreKinds(["eml"]),
   async extract({ bytes, type, config }) {
-    let email: Awaited<ReturnType<typeof PostalMime.parse>>;
+    let email: Email;
+    let notes: string[];
     try {
-      email = await PostalMime.parse(bytes, {
+      ({ email, notes } = await parseMail(bytes, {
         forceRfc822Attachments: true,
         attachmentEncoding: "arraybuffer",
-      });
+      }));
     } catch (error) {
       throw corrupt(type, error instanceof Error ? error.message : String(error), error);
     }
@@ -44,7 +46,7 @@ export const emailExtractor: FormatExtractor = {
       .map(([key, value]) => `${key}: ${value}`);
     const body = email.text?.trim() ? email.text.trim() : email.html ? htmlToText(email.html) : "";
     const attachments = email.attachments.filter((attachment) => !isEmbeddedImage(attachment, email.html));
-    const warnings: string[] = [];
+    const warnings = [...new Set(notes)];
     const skipped = email.attachments.length - attachments.length;
     if (skipped > 0) warnings.push(`skipped ${skipped} inline image(s) embedded in the HTML body`);
     if (attachments.length > config.maxArchiveMembers) {

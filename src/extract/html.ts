@@ -33,7 +33,7 @@ export function htmlToText(html: string): string {
 }
 
 /** A `<meta charset>` wins over guessing, unless the bytes are valid UTF-8 anyway. */
-function decodeHtml(bytes: Uint8Array): DecodedText {
+export function decodeHtml(bytes: Uint8Array): DecodedText {
   const guessed = decodeText(bytes);
   if (guessed.encoding.startsWith("UTF")) return guessed;
   const head = Buffer.from(bytes.subarray(0, 2048)).toString("latin1");

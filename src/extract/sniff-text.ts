@@ -99,6 +99,19 @@ export function markdownSignals(text: string): number {
   return signals.filter((re) => re.test(sample)).length;
 }
 
+/**
+ * A table with a delimiter in every row. Commas that are mostly decimal commas (`0,12  1,20` in a space-aligned
+ * invoice) make no CSV: split there, `1.436,81 EUR` would become two cells.
+ */
 export function looksLikeCsv(text: string): boolean {
-  return looksDelimited(detectDelimiter(text.slice(0, 64 * 1024)));
+  const sample = text.slice(0, 64 * 1024);
+  const guess = detectDelimiter(sample);
+  if (!looksDelimited(guess)) return false;
+  return guess.delimiter !== "," || !mostlyDecimalCommas(sample);
+}
+
+function mostlyDecimalCommas(text: string): boolean {
+  const commas = text.match(/,/g)?.length ?? 0;
+  const decimals = text.match(/\d,\d{1,2}(?=[ \t]|$|[ \t]*[A-Z€$£¥])/gm)?.length ?? 0;
+  return commas > 0 && decimals / commas > 0.5;
 }

@@ -47,11 +47,42 @@ async function sniff(head: Uint8Array, extension: string): Promise<Sniffed> {
   // A byte-order mark means text; FF FE would otherwise pass for an MPEG audio frame.
   const magic = hasTextBom(head) ? undefined : await fileTypeFromBuffer(head);
   if (magic && magic.ext !== "xml") return fromMagic(magic.ext, magic.mime, extension);
-  if (looksBinary(head)) return typed("binary", "content");
+  const offset = findOffsetSignature(head);
+  if (offset) return { mime: MIME_BY_KIND[offset] ?? "application/octet-stream", kind: offset, by: "magic" };
+  if (looksBinary(head)) {
+    // No signature anywhere readers look: the name is the best evidence left, and the reader will say if it is wrong.
+    const byName = kindOfExtension(extension);
+    return byName && BINARY_KINDS_BY_NAME.has(byName)
+      ? typed(byName, "extension")
+      : typed("binary", "content");
+  }
   const truncated = head.length >= SNIFF_BYTES;
   const { text } = decodeText(head.subarray(0, SNIFF_BYTES), truncated);
   return fromText(text, extension, truncated);
 }
+
+/**
+ * Signatures that readers accept after leading bytes, and how far they look: PDF readers take `%PDF-` within the
+ * first 1024 bytes (ISO 32000-2 §7.5.2 allows it at any offset; scanners and mail gateways prepend bytes). A PDF
+ * object (`1 0 obj`) must follow, so a text that merely mentions `%PDF-` is not taken for one.
+ */
+const OFFSET_SIGNATURES: readonly { kind: string; signature: string; within: number; confirm: RegExp }[] = [
+  { kind: "pdf", signature: "%PDF-", within: 1024, confirm: /\d+\s+\d+\s+obj\b/ },
+];
+
+function findOffsetSignature(head: Uint8Array): string | undefined {
+  const start = Buffer.from(head.buffer, head.byteOffset, Math.min(head.byteLength, 64 * 1024)).toString(
+    "latin1",
+  );
+  for (const { kind, signature, within, confirm } of OFFSET_SIGNATURES) {
+    const at = start.indexOf(signature);
+    if (at >= 0 && at <= within - signature.length && confirm.test(start.slice(at))) return kind;
+  }
+  return undefined;
+}
+
+/** Binary formats whose name may decide when no signature was found (the reader then confirms or refuses). */
+const BINARY_KINDS_BY_NAME = new Set(["pdf", "docx", "xlsx", "odt", "zip"]);
 
 function hasTextBom([a, b, c]: Uint8Array): boolean {
   return (a === 0xef && b === 0xbb && c === 0xbf) || (a === 0xff && b === 0xfe) || (a === 0xfe && b === 0xff);

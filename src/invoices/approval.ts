@@ -22,7 +22,7 @@ export function approveInvoice(
     if (!APPROVABLE.includes(invoice.status)) {
       const hint =
         invoice.status === "duplicate"
-          ? ` (a duplicate of invoice #${invoice.duplicateOf}: approve that one)`
+          ? ` (a duplicate of invoice #${invoice.duplicateOf}: approve that one, or run "docsort invoices not-duplicate ${id}" if it is not a duplicate)`
           : "";
       throw new UsageError(
         `invoice #${id} is ${invoice.status}${hint}; only ${APPROVABLE.join(" or ")} invoices can be approved.`,
@@ -80,7 +80,7 @@ export function rejectInvoice(store: Store, id: number, by: string, reason: stri
   });
 }
 
-function requireInvoice(store: Store, id: number): InvoiceRecord {
+export function requireInvoice(store: Store, id: number): InvoiceRecord {
   const invoice = store.invoices.get(id);
   if (!invoice) throw new UsageError(`there is no invoice #${id} (see docsort invoices list).`);
   return invoice;

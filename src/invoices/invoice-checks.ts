@@ -64,17 +64,32 @@ function requiredFields(draft: InvoiceDraft, required: readonly RequiredField[])
     : failed("required_fields", `missing: ${problems.join(", ")}`);
 }
 
+/**
+ * subtotal + tax = total. An amount that is printed but unreadable is reported as such, never taken as absent or as
+ * zero; only a tax that is not printed at all counts as none.
+ */
 function amountsAddUp(draft: InvoiceDraft): InvoiceCheck {
   const { subtotalMinor: subtotal, taxMinor: tax, totalMinor: total, currency } = draft;
   const name = "amounts_add_up";
-  if (total === null) return skipped(name, "no total to check");
+  const unreadable = (["subtotal", "tax", "total"] as const).filter((field) => draft.unreadable[field]);
+  if (unreadable.length > 0) {
+    const which = unreadable.map((field) => `${field}${quoted(draft, field)} (${draft.unreadable[field]})`);
+    return failed(name, `cannot check: could not read the printed ${which.join("; ")}`);
+  }
+  if (total === null) return skipped(name, "no total printed");
   if (subtotal === null) return skipped(name, "no subtotal printed");
   const taxed = tax ?? 0;
   const money = (minor: number) => formatMinor(minor, currency);
   const sum = subtotal + taxed;
-  const equation = `subtotal ${money(subtotal)} + tax ${money(taxed)} = ${money(sum)}`;
+  const taxPart = tax === null ? "no tax printed" : `tax ${money(taxed)}`;
+  const equation = `subtotal ${money(subtotal)} + ${taxPart} = ${money(sum)}`;
   if (sum === total) return passed(name, `${equation}, the total`);
   return failed(name, `${equation}, but the total is ${money(total)} (off by ${money(total - sum)})`);
+}
+
+function quoted(draft: InvoiceDraft, field: "subtotal" | "tax" | "total"): string {
+  const raw = draft.fields[field]?.raw;
+  return raw ? ` "${raw}"` : "";
 }
 
 function dueAfterIssue(draft: InvoiceDraft): InvoiceCheck {

@@ -13,7 +13,18 @@ const quoted = (what: string) =>
     })
     .describe(what);
 
-/** What the invoice prompt asks the model for: every field with the quote it came from. */
+/** One invoice line as the model copies it. */
+export const modelLineItemSchema = z.object({
+  description: z.string(),
+  quantity: z.union([z.string(), z.number()]).nullable(),
+  unit_price: z.union([z.string(), z.number()]).nullable(),
+  amount: z.union([z.string(), z.number()]).nullable(),
+});
+
+/**
+ * What the invoice prompt asks the model for: every field with the quote it came from. The line items come last, so
+ * an answer cut at the output limit has its header fields complete.
+ */
 export const invoiceFieldsSchema = z.object({
   document_type: z
     .enum(["invoice", "credit_note"])
@@ -30,16 +41,12 @@ export const invoiceFieldsSchema = z.object({
   iban: quoted("The IBAN payment should go to."),
   purchase_order: quoted("The customer's purchase-order number, when the invoice refers to one."),
   line_items: z
-    .array(
-      z.object({
-        description: z.string(),
-        quantity: z.union([z.string(), z.number()]).nullable(),
-        unit_price: z.union([z.string(), z.number()]).nullable(),
-        amount: z.union([z.string(), z.number()]).nullable(),
-      }),
-    )
+    .array(modelLineItemSchema)
     .describe("The invoice lines, when there are any; amounts as printed."),
 });
+
+/** The same without the lines: asked for when an answer with them did not fit the output limit. */
+export const invoiceHeaderSchema = invoiceFieldsSchema.omit({ line_items: true });
 
 export type ModelInvoice = z.infer<typeof invoiceFieldsSchema>;
 export type ModelField = ModelInvoice["vendor"];

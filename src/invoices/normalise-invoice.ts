@@ -23,10 +23,14 @@ const AMOUNTS = ["subtotal", "tax", "total"] as const;
  */
 export function normaliseInvoice(
   model: ModelInvoice,
-  hints: { language?: string | null } = {},
+  hints: {
+    language?: string | null;
+    /** Fields the model's answer did not deliver (cut at the output limit), with why. */
+    unread?: Partial<Record<InvoiceFieldName, string>> | undefined;
+  } = {},
 ): InvoiceDraft {
   const fields = {} as Record<InvoiceFieldName, InvoiceField>;
-  const unreadable: Partial<Record<InvoiceFieldName, string>> = {};
+  const unreadable: Partial<Record<InvoiceFieldName, string>> = { ...hints.unread };
   const unsureDates: string[] = [];
   const text = (name: InvoiceFieldName): string | null => {
     const raw = rawOf(model[name]);
@@ -81,6 +85,9 @@ export function normaliseInvoice(
   const ibanRaw = rawOf(model.iban);
   const iban = ibanRaw ? (normaliseIban(ibanRaw) ?? null) : null;
   fields.iban = { raw: ibanRaw, quote: model.iban.quote, value: iban, notes: [] };
+
+  for (const [name, why] of Object.entries(hints.unread ?? {}))
+    fields[name as InvoiceFieldName]?.notes.push(why);
 
   return {
     documentType: model.document_type,

@@ -66,6 +66,8 @@ const NUMERIC = /^(\d{1,4})([./-])(\d{1,2})\2(\d{2}|\d{4})$/;
 export function parseDate(input: string, hints: DateHints = {}): DateOutcome {
   const text = tidy(input);
   if (text === "") return { ok: false, problem: "empty date" };
+  const units = unitDate(text);
+  if (units) return units;
   const numeric = NUMERIC.exec(text);
   if (numeric) return parseNumeric(text, numeric, hints);
   if (/^\d{8}$/.test(text)) return fromFormat(text, "yyyyMMdd", enUS);
@@ -79,13 +81,49 @@ export function parseDate(input: string, hints: DateHints = {}): DateOutcome {
 }
 
 function tidy(input: string): string {
-  return input
-    .trim()
-    .replace(/\s+/g, " ")
-    .replace(/\s+,/g, ",")
-    .replace(/\b(Sept)\b\.?/i, "Sep")
-    .replace(/(\d)(?:st|nd|rd|th|er|e)\b/gi, "$1")
-    .replace(/\.$/, "");
+  return (
+    input
+      .normalize("NFKC")
+      .trim()
+      // a weekday in brackets after a date: (水), (수), (Wed)
+      .replace(/\s*[(（]\s*\p{L}{1,3}\.?\s*[)）]$/u, "")
+      // Korean dotted dates: 2025. 3. 12.
+      .replace(/^(\d{4})\.\s*(\d{1,2})\.\s*(\d{1,2})\.?$/, "$1.$2.$3")
+      .replace(/\s+/g, " ")
+      .replace(/\s+,/g, ",")
+      .replace(/\b(Sept)\b\.?/i, "Sep")
+      .replace(/(\d)(?:st|nd|rd|th|er|e)\b/gi, "$1")
+      .replace(/\.$/, "")
+  );
+}
+
+/** Japanese eras in use on invoices: the Gregorian year before each era's first year. */
+const ERAS: Readonly<Record<string, number>> = {
+  令和: 2018,
+  平成: 1988,
+  昭和: 1925,
+  R: 2018,
+  H: 1988,
+  S: 1925,
+};
+
+/**
+ * Year, month and day with unit characters, as Japanese, Chinese and Korean print them: `2025年3月12日`,
+ * `2025년 3월 12일`, `令和7年3月12日` (and `元年` for an era's first year), `R7.3.12`.
+ */
+function unitDate(text: string): DateOutcome | undefined {
+  const units =
+    /^(?:(令和|平成|昭和)\s*(\d{1,2}|元)|(\d{4}))\s*[年년]\s*(\d{1,2})\s*[月월]\s*(\d{1,2})\s*[日일号號]$/u.exec(
+      text,
+    );
+  const initials = /^([RHS])(\d{1,2})[./-](\d{1,2})[./-](\d{1,2})$/.exec(text);
+  if (!units && !initials) return undefined;
+  const [era, eraYear, year, month, day] = units
+    ? [units[1], units[2], units[3], units[4], units[5]]
+    : [initials?.[1], initials?.[2], undefined, initials?.[3], initials?.[4]];
+  const gregorian = era ? (ERAS[era] ?? 0) + (eraYear === "元" ? 1 : Number(eraYear)) : Number(year);
+  const outcome = fromFormat(`${gregorian}-${month}-${day}`, "yyyy-M-d", enUS);
+  return outcome.ok ? outcome : { ok: false, problem: `"${text}" is not a valid date` };
 }
 
 function parseNumeric(text: string, match: RegExpExecArray, hints: DateHints): DateOutcome {

@@ -18,13 +18,18 @@ const SPACES = /[\s\u00a0\u2007\u202f]/g;
 const GROUP_QUOTES = /['’ʼ`´]/g;
 const MINUS = /^[-−–]|[-−–]$/;
 
+/** No cents written as a dash: `1.037,-`, `EUR 99,--`, `CHF 1'250.–`, `4 350:-` (Swedish), `12,=`. */
+const DASH_CENTS = /^(\d{1,3}(?:[.,]\d{3})+|\d+)[.,:][-−–—=]{1,2}$/;
+
 /**
  * Reads an amount as printed on an invoice — `1.234,56`, `1,234.56`, `CHF 1'234.50`, `€ 35,27`, `-$1,062.31`,
- * `(990.50)`, `1,23,456.78`, `990.50-` — into integer minor units of `currency` (or of the currency the text names).
+ * `(990.50)`, `1,23,456.78`, `990.50-`, `1.037,-`, `4 350:-`, `,64 €`, `-kr 4.310,00` — into integer minor units of
+ * `currency` (or of the currency the text names).
  *
  * The decimal separator is the last `.` or `,` when both occur. With only one kind: used more than once it groups
  * thousands; used once, it is decimal unless exactly three digits follow (then it groups thousands, except for
- * three-decimal currencies such as KWD).
+ * three-decimal currencies such as KWD). A separator followed by dashes means whole units; one with no digits
+ * before it starts the fraction (`,64` is 0.64).
  */
 export function parseMoney(input: string | number, currency?: string | null): MoneyOutcome {
   if (typeof input === "number") {
@@ -36,27 +41,44 @@ export function parseMoney(input: string | number, currency?: string | null): Mo
   const named = findCurrency(text);
   const code = currency ?? named?.code;
   let rest = named ? text.replace(named.token, " ") : text;
-  // words before or after the number (Total, TTC, HT, incl.) carry no amount
+  let negative = false;
+  if (/^\(.*\)$/.test(rest.trim())) {
+    negative = true;
+    rest = rest.trim().slice(1, -1);
+  }
+  // a sign before a currency word (`-kr 4.310,00`, `- EUR 5`) belongs to the amount
+  const signedWord = /^[-−–]\s*(?=\p{L})/u.exec(rest.trim());
+  if (signedWord) {
+    negative = !negative;
+    rest = rest.trim().slice(signedWord[0].length);
+  }
+  // words before or after the number (Total, TTC, HT, incl., kr) carry no amount
   rest = rest
     .trim()
     .replace(/^(?:\p{L}+\.?:?\s*)+/u, "")
     .replace(/(?:\s*\p{L}+\.?)+$/u, "")
     .replace(SPACES, "")
     .replace(GROUP_QUOTES, "");
-  let negative = false;
   if (/^\(.*\)$/.test(rest)) {
-    negative = true;
+    negative = !negative;
     rest = rest.slice(1, -1);
+  }
+  const notes: string[] = [];
+  const whole = DASH_CENTS.exec(rest.replace(/^[-−–]/, ""));
+  if (whole?.[1]) {
+    if (/^[-−–]/.test(rest)) negative = !negative;
+    rest = whole[1].replace(/[.,]/g, "");
+    notes.push(`read the dash after ${whole[1]} as no cents`);
   }
   while (MINUS.test(rest)) {
     negative = !negative;
     rest = rest.replace(MINUS, "");
   }
   if (rest.startsWith("+")) rest = rest.slice(1);
+  if (/^[.,]\d+$/.test(rest)) rest = `0${rest}`;
   if (!/^\d[\d.,]*$/.test(rest) || /[.,]$/.test(rest)) {
     return { ok: false, problem: `"${input}" is not an amount` };
   }
-  const notes: string[] = [];
   const normalised = toPlainDecimal(rest, currencyExponent(code), notes);
   if (normalised === undefined)
     return { ok: false, problem: `"${input}" mixes separators in a way no locale uses` };

@@ -1,9 +1,11 @@
 import { stat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
+import { nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
+import { handOverToCopy, takeOverUnread, wasRead } from "./unread-original.js";
 
 /** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
 export async function runExtraction(
@@ -120,6 +122,10 @@ function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChi
     depth: parent.depth + 1,
     blobPath: child.path,
   };
+  if (original && !wasRead(ctx.store, original)) {
+    takeOverUnread(ctx.store, original, common, now);
+    return;
+  }
   if (original) {
     const reason = `same content as document #${original.id} (${original.name})`;
     const duplicate = store.documents.insert(
@@ -168,11 +174,15 @@ function finish(
   reason: string,
   data?: Record<string, unknown>,
 ): StageOutcome {
-  const after = ctx.store.transition(document.id, {
-    to,
-    reason,
-    ...(data ? { data } : {}),
-    patch: { claimedBy: null },
+  const after = ctx.store.transaction(() => {
+    const ended = ctx.store.transition(document.id, {
+      to,
+      reason,
+      ...(data ? { data } : {}),
+      patch: { claimedBy: null },
+    });
+    handOverToCopy(ctx.store, ended, nowIso());
+    return ended;
   });
   return { kind: "finished", document: after };
 }

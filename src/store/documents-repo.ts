@@ -46,6 +46,7 @@ export interface DocumentPatch {
   attempts?: number;
   nextAttemptAt?: string | null;
   claimedBy?: string | null;
+  duplicateOf?: number | null;
 }
 
 interface DocumentRow {
@@ -79,6 +80,7 @@ const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
   attempts: "attempts",
   nextAttemptAt: "next_attempt_at",
   claimedBy: "claimed_by",
+  duplicateOf: "duplicate_of",
 };
 
 export function toDocument(row: DocumentRow): DocumentRecord {

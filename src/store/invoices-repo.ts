@@ -206,6 +206,21 @@ export class InvoicesRepo {
       .map(toInvoice);
   }
 
+  /** Sets or clears the duplicate flag: a person's decision, or its undo (recorded as events by the caller). */
+  setDuplicate(
+    id: number,
+    state: { status: InvoiceStatus; duplicateOf: number | null; duplicateReason: string | null },
+    now: string,
+  ): InvoiceRecord {
+    const row = this.db
+      .prepare<unknown[], InvoiceRow>(`
+        UPDATE invoices SET status = ?, duplicate_of = ?, duplicate_reason = ?, updated_at = ?
+        WHERE id = ? RETURNING *`)
+      .get(state.status, state.duplicateOf, state.duplicateReason, now, id);
+    if (!row) throw new Error(`invoice ${id} does not exist`);
+    return toInvoice(row);
+  }
+
   decide(
     id: number,
     decision: { status: InvoiceStatus; by: string; reason: string | null },

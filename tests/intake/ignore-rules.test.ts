@@ -17,6 +17,20 @@ describe("ignore rules", () => {
     "old.bak",
     "scan-01.raw",
     "/inbox/sub/file.partial",
+    // editors' autosave, swap and lock files (field report 8)
+    "#Rechnung.txt#",
+    "08-#emacs-autosave.txt#",
+    ".#Rechnung.txt",
+    "Rechnung.txt.kate-swp",
+    ".Rechnung.txt.swo",
+    "Rechnung.txt.swn",
+    "4913",
+    "5036",
+    ".goutputstream-X1B2C3",
+    ".~lock.Rechnung.odt#",
+    "~lock.Rechnung.odt#",
+    "Rechnung.txt___jb_tmp___",
+    "upload.crswap",
   ])("ignores %s", (name) => {
     expect(ignored(name)).toBe(true);
   });
@@ -29,6 +43,11 @@ describe("ignore rules", () => {
     "tmp-notes.txt",
     "part.pdf",
     "/inbox/.x/../a.pdf",
+    "4914",
+    "2025",
+    "Invoice #42.pdf",
+    "movie.swf",
+    "Rechnung #1 von #2.pdf",
   ])("takes %s", (name) => {
     expect(ignored(name)).toBe(false);
   });

@@ -1,4 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { approveInvoice } from "../../src/invoices/approval.js";
+import { clearDuplicateFlag, undoNotDuplicate } from "../../src/invoices/duplicate-flag.js";
+import { duplicateReason } from "../../src/invoices/find-duplicate.js";
 import { invoiceNumberKey, vendorKey } from "../../src/invoices/identity-keys.js";
 import { checkInvoice } from "../../src/invoices/invoice-checks.js";
 import type { ModelInvoice } from "../../src/invoices/invoice-fields-schema.js";
@@ -87,11 +90,52 @@ describe("duplicate detection", () => {
 
   it.each([
     ["another vendor", model("Marlow Print", "MPW-30318", "4 March 2025", "£366.00")],
+    [
+      "the same number two years later",
+      model("Marlow Print Works Ltd", "MPW-30318", "4 March 2027", "£366.00"),
+    ],
+    [
+      "another number, the same day and amount",
+      model("Marlow Print Works Ltd", "MPW-30319", "4 March 2025", "£366.00"),
+    ],
     ["another number and total", model("Marlow Print Works Ltd", "MPW-30319", "4 March 2025", "£367.00")],
     ["another date", model("Marlow Print Works Ltd", "MPW-30400", "5 March 2025", "£366.00")],
   ])("%s is not a duplicate", (_what, candidate) => {
     record(model("Marlow Print Works Ltd", "MPW-30318", "4 March 2025", "£366.00"));
     expect(record(candidate).decision.status).not.toBe("duplicate");
+  });
+
+  it("a wrong flag is cleared by a person, recorded, undone, cleared again; then the invoice can be approved", () => {
+    const first = record(model("Kern Hausverwaltung", "1", "15.01.2025", "150,00"));
+    const second = record(model("Kern Hausverwaltung", "1", "15.01.2025", "150,00"));
+    const id = second.invoice?.id ?? 0;
+    expect(second.invoice?.status).toBe("duplicate");
+    expect(() => approveInvoice(fixture.store, id, "anna")).toThrow(/invoices not-duplicate 2/);
+
+    const cleared = clearDuplicateFlag(fixture.store, id, "anna", "two flats, two invoices");
+    expect(cleared).toMatchObject({ status: "awaiting_approval", duplicateOf: null, duplicateReason: null });
+    expect(() => clearDuplicateFlag(fixture.store, id, "anna", null)).toThrow(/not duplicate/);
+
+    const undone = undoNotDuplicate(fixture.store, id, "anna");
+    expect(undone).toMatchObject({ status: "duplicate", duplicateOf: first.invoice?.id });
+    expect(undone.duplicateReason).toMatch(/same vendor and invoice number \(1\) and date/);
+    expect(() => undoNotDuplicate(fixture.store, id, "anna")).toThrow(/no "not-duplicate" decision to undo/);
+
+    clearDuplicateFlag(fixture.store, id, "anna", null);
+    expect(approveInvoice(fixture.store, id, "anna").invoice.status).toBe("approved");
+    expect(() => undoNotDuplicate(fixture.store, id, "anna")).toThrow(/approved since it was cleared/);
+    const events = fixture.store.events.forDocument(second.invoice?.documentId ?? 0).map((e) => e.type);
+    expect(events).toEqual(
+      expect.arrayContaining(["invoice.not_duplicate", "invoice.not_duplicate_undone", "invoice.approved"]),
+    );
+  });
+
+  it("a cleared invoice whose checks failed needs attention", () => {
+    record(model("Kern Hausverwaltung", "7", "15.01.2025", "150,00"));
+    const second = record(model("Kern Hausverwaltung", "7", "15.01.2025", "-150,00"));
+    expect(clearDuplicateFlag(fixture.store, second.invoice?.id ?? 0, "anna", null).status).toBe(
+      "needs_attention",
+    );
   });
 
   it("normalises vendors and numbers for comparison", () => {
@@ -100,5 +144,94 @@ describe("duplicate detection", () => {
     expect(vendorKey("Atelier Vercors SARL")).toBe("atelier vercors");
     expect(invoiceNumberKey("#BLR_WFLD20151000982590")).toBe("BLRWFLD20151000982590");
     expect(vendorKey("  ")).toBeNull();
+  });
+});
+
+const values = (number: string | null, date: string | null, total: number | null, currency = "EUR") => ({
+  numberKey: invoiceNumberKey(number),
+  invoiceNumber: number,
+  invoiceDate: date,
+  totalMinor: total,
+  currency,
+});
+
+describe("duplicateReason: which invoice of the same vendor repeats another", () => {
+  it.each([
+    [
+      "same number and date",
+      values("1", "2025-01-15", 15000),
+      values("1", "2025-01-15", 15000),
+      /invoice number \(1\) and date/,
+    ],
+    [
+      "same number, re-sent 30 days later",
+      values("A-7", "2025-02-14", 15000),
+      values("A-7", "2025-01-15", 15000),
+      /dated 30 days apart/,
+    ],
+    [
+      "same number, corrected amount, same year",
+      values("A-7", "2025-02-14", 16000),
+      values("A-7", "2025-01-15", 15000),
+      /dated 30 days apart/,
+    ],
+    [
+      "same number, one undated",
+      values("A-7", null, 15000),
+      values("A-7", "2025-01-15", 15000),
+      /one of them undated/,
+    ],
+    [
+      "same number, across new year, same total",
+      values("3", "2025-01-03", 9900),
+      values("3", "2024-12-28", 9900),
+      /dated 6 days apart/,
+    ],
+    [
+      "same day and amount, the later without a number",
+      values(null, "2025-01-15", 15000),
+      values("1", "2025-01-15", 15000),
+      /no number to tell them apart/,
+    ],
+    [
+      "same day and amount, neither numbered",
+      values(null, "2025-01-15", 15000),
+      values(null, "2025-01-15", 15000),
+      /total and date/,
+    ],
+  ])("%s: a duplicate", (_what, later, earlier, reason) => {
+    expect(duplicateReason(later, earlier)).toMatch(reason);
+  });
+
+  it.each([
+    [
+      "same number two years apart (numbering restarts each year)",
+      values("1", "2025-01-15", 15000),
+      values("1", "2023-01-15", 12000),
+    ],
+    [
+      "same number two years apart, same amount",
+      values("1", "2025-01-15", 12000),
+      values("1", "2023-01-15", 12000),
+    ],
+    ["same number 91 days apart", values("1", "2025-04-16", 12000), values("1", "2025-01-15", 12000)],
+    [
+      "same number across new year, other total",
+      values("3", "2025-01-03", 9900),
+      values("3", "2024-12-28", 4500),
+    ],
+    [
+      "same day and amount, different numbers",
+      values("KM-2017", "2025-03-12", 532),
+      values("KM-2016", "2025-03-12", 532),
+    ],
+    ["same day, other amount, no number", values(null, "2025-03-12", 533), values(null, "2025-03-12", 532)],
+    [
+      "same day and amount, other currency, no number",
+      values(null, "2025-03-12", 532, "CHF"),
+      values(null, "2025-03-12", 532),
+    ],
+  ])("%s: not a duplicate", (_what, later, earlier) => {
+    expect(duplicateReason(later, earlier)).toBeUndefined();
   });
 });

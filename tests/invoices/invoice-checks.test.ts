@@ -48,6 +48,25 @@ describe("invoice checks", () => {
     );
   });
 
+  it.each([
+    ["a subtotal", { subtotal: field("eintausend") }, 'subtotal "eintausend"'],
+    ["a tax", { tax: field("siehe Anlage") }, 'tax "siehe Anlage"'],
+    ["a total", { total: field("siehe oben") }, 'total "siehe oben"'],
+  ])("%s printed but unreadable is reported as such, never as absent or zero", (_what, overrides, said) => {
+    const check = checks(invoice(overrides)).amounts_add_up;
+    expect(check?.status).toBe("failed");
+    expect(check?.message).toContain(`cannot check: could not read the printed ${said}`);
+    expect(check?.message).not.toMatch(/no subtotal printed|tax 0\.00/);
+  });
+
+  it("a tax that is not printed counts as none, and says so", () => {
+    const check = checks(invoice({ tax: field(null), total: field("3.596,15 €") })).amounts_add_up;
+    expect(check).toMatchObject({
+      status: "passed",
+      message: "subtotal 3596.15 + no tax printed = 3596.15, the total",
+    });
+  });
+
   it("the due date may not be before the invoice date", () => {
     expect(checks(invoice({ due_date: field("11.03.2025") })).due_not_before_issue).toMatchObject({
       status: "failed",

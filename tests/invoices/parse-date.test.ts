@@ -54,6 +54,37 @@ const FORMS: [string, DateHints, string, boolean][] = [
   ["Monday, 12 May 2025", GBP_EN, "2025-05-12", false],
 ];
 
+/** Year, month and day with unit characters (field report 5), and the variants around them. */
+const UNIT_FORMS: [string, string][] = [
+  ["2025年3月12日", "2025-03-12"],
+  ["2025년 3월 12일", "2025-03-12"],
+  ["2025年03月12日", "2025-03-12"],
+  ["２０２５年３月１２日", "2025-03-12"],
+  ["2025 年 3 月 12 日", "2025-03-12"],
+  ["2025年3月12日(水)", "2025-03-12"],
+  ["2025年3月12日（水）", "2025-03-12"],
+  ["2025년 3월 12일 (수)", "2025-03-12"],
+  ["2025년3월12일", "2025-03-12"],
+  ["2025. 3. 12.", "2025-03-12"],
+  ["2025年3月12号", "2025-03-12"],
+  ["令和7年3月12日", "2025-03-12"],
+  ["令和元年5月1日", "2019-05-01"],
+  ["平成31年4月30日", "2019-04-30"],
+  ["昭和64年1月7日", "1989-01-07"],
+  ["R7.3.12", "2025-03-12"],
+  ["H31.4.30", "2019-04-30"],
+];
+
+describe("parseDate with unit characters", () => {
+  it.each(UNIT_FORMS)("%s → %s", (printed, iso) => {
+    expect(parseDate(printed)).toEqual({ ok: true, value: { iso, ambiguity: undefined, unsure: false } });
+  });
+
+  it.each(["2025年2月30日", "2025년 13월 1일", "令和7年", "2025年3月"])("refuses %j", (text) => {
+    expect(parseDate(text).ok).toBe(false);
+  });
+});
+
 describe("parseDate", () => {
   it.each(FORMS)("%s %j → %s", (printed, hints, iso, ambiguous) => {
     const result = parseDate(printed, hints);

@@ -55,6 +55,28 @@ const FORMS: [string, string | null, number, string | undefined][] = [
   ["BHD 12.345", null, 12345, "BHD"],
   ["US$ 99.95", null, 9995, "USD"],
   ["14295", "USD", 1429500, undefined],
+  // no cents, written as a dash (field report 4)
+  ["1.037,-", "EUR", 103700, undefined],
+  ["4 350:-", "SEK", 435000, undefined],
+  ["CHF 1'250.–", null, 125000, "CHF"],
+  ["EUR 99,--", null, 9900, "EUR"],
+  ["Fr. 99.—", null, 9900, "CHF"],
+  ["1 037,—", "EUR", 103700, undefined],
+  ["-1.037,-", "EUR", -103700, undefined],
+  ["SEK 4 350:-", null, 435000, "SEK"],
+  ["12,=", "EUR", 1200, undefined],
+  ["€ 1.250,–", null, 125000, "EUR"],
+  // no integer part (field report 5)
+  [",64 €", null, 64, "EUR"],
+  [".50", "USD", 50, undefined],
+  ["$.99", null, 99, "USD"],
+  ["-,50 €", null, -50, "EUR"],
+  // a sign before a currency word
+  ["-kr 4.310,00", "SEK", -431000, undefined],
+  ["kr 4.310,00-", "DKK", -431000, undefined],
+  ["kr. 1.234,50", "DKK", 123450, undefined],
+  ["- EUR 5,00", null, -500, "EUR"],
+  ["(kr 990,50)", "SEK", -99050, undefined],
 ];
 
 describe("parseMoney", () => {
@@ -88,9 +110,17 @@ describe("parseMoney", () => {
     if (cut.ok) expect(cut.value.notes).toContain("rounded to 2 decimal places");
   });
 
-  it.each(["", "n/a", "abc", "1.234,56,78", "12,", "€", "--", "1e5"])("refuses %j", (text) => {
-    expect(parseMoney(text, "EUR").ok).toBe(false);
+  it("says a dash stood for no cents", () => {
+    const whole = parseMoney("1.037,-", "EUR");
+    expect(whole.ok && whole.value.notes).toEqual(["read the dash after 1.037 as no cents"]);
   });
+
+  it.each(["", "n/a", "abc", "1.234,56,78", "12,", "€", "--", "1e5", ",-", "1.2.3,-", "12.34,-"])(
+    "refuses %j",
+    (text) => {
+      expect(parseMoney(text, "EUR").ok).toBe(false);
+    },
+  );
 
   it("formats minor units with the currency's exponent", () => {
     expect(formatMinor(427942, "EUR")).toBe("4279.42");

@@ -2,7 +2,13 @@ import { copyFileSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import type { Label } from "./corpus.js";
 import { LABELED_DIR, labelForText } from "./corpus.js";
-import { lastUserText, type OllamaServer, type Reply, startOllamaServer } from "./ollama-server.js";
+import {
+  lastUserText,
+  type OllamaServer,
+  type OllamaServerOptions,
+  type Reply,
+  startOllamaServer,
+} from "./ollama-server.js";
 import type { DocsortEnv } from "./run-docsort.js";
 import { tempDir } from "./temp-dir.js";
 
@@ -15,13 +21,13 @@ export interface E2eEnv extends DocsortEnv {
   dropCorpusFile(label: Pick<Label, "file">, subdir?: string): string;
 }
 
-export async function createE2eEnv(): Promise<E2eEnv> {
+export async function createE2eEnv(serverOptions: OllamaServerOptions = {}): Promise<E2eEnv> {
   const dir = tempDir("docsort-e2e-");
   const home = path.join(dir.path, "home");
   const inbox = path.join(dir.path, "inbox");
   mkdirSync(home, { recursive: true });
   mkdirSync(inbox, { recursive: true });
-  const server = await startOllamaServer();
+  const server = await startOllamaServer(serverOptions);
   return {
     home,
     inbox,

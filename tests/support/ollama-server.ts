@@ -51,6 +51,13 @@ export interface RecordedRequest {
   finishedAt: number | undefined;
   /** True when the connection closed before the answer was completely written. */
   aborted: boolean;
+  /** Prompt tokens by the server's counter (before any truncation). */
+  promptTokens: number;
+  /**
+   * True when simulateTruncation is on and the prompt did not fit num_ctx: like Ollama, the server "dropped the
+   * start" (instructions included). Responders can answer the way such a model would.
+   */
+  promptTruncated: boolean;
 }
 
 interface ReplyBase {
@@ -145,6 +152,16 @@ export interface OllamaServerOptions {
   simulateTruncation?: boolean;
   /** num_ctx assumed when a request sets none (default 4096, like OLLAMA_CONTEXT_LENGTH on small machines). */
   defaultNumCtx?: number;
+  /**
+   * How the server counts prompt tokens (default: estimatePromptTokens, 4 characters a token). A real tokenizer
+   * counts digit- and punctuation-heavy text far denser; pass a counter that does.
+   */
+  countTokens?: (messages: ChatMessage[]) => number;
+  /**
+   * Like Ollama, stop an answer at num_predict: content longer than num_predict tokens (4 characters a token) is
+   * cut there and the done line says done_reason "length".
+   */
+  limitOutput?: boolean;
   /** What /api/version reports (default "0.12.3"). */
   version?: string;
 }
@@ -186,6 +203,20 @@ export function lastUserText(req: RecordedRequest): string {
 /** All message contents joined with newlines. */
 export function allText(req: RecordedRequest): string {
   return req.messages.map((m) => m.content).join("\n");
+}
+
+/**
+ * A JSON answer cut after `chars` characters with done_reason "length", as Ollama sends one that ran into
+ * num_predict (the JSON is left unfinished).
+ */
+export function cutReply(value: unknown, chars: number, fields: AnswerFields = {}): TextReply {
+  const content = JSON.stringify(value) ?? "";
+  return { ...fields, kind: "text", content: content.slice(0, chars), doneReason: "length" };
+}
+
+/** A JSON answer after prose, e.g. `Here is my answer for {the file}: {…}` (braces in the prose included). */
+export function proseReply(prose: string, value: unknown, fields: AnswerFields = {}): TextReply {
+  return { ...fields, kind: "text", content: `${prose}${JSON.stringify(value)}` };
 }
 
 /** The server's prompt-size estimate: ceil(total chars of all message contents / 4). */
@@ -340,6 +371,8 @@ function toRecordedRequest(
     receivedAt: Date.now(),
     finishedAt: undefined,
     aborted: false,
+    promptTokens: 0,
+    promptTruncated: false,
   };
 }
 
@@ -378,6 +411,7 @@ interface Exchange {
 interface TruncationSettings {
   simulate: boolean;
   defaultNumCtx: number;
+  limitOutput: boolean;
 }
 
 function numberOr(value: unknown, fallback: number): number {
@@ -385,12 +419,27 @@ function numberOr(value: unknown, fallback: number): number {
 }
 
 function promptTokens(record: RecordedRequest, truncation: TruncationSettings): number {
-  const estimate = estimatePromptTokens(record.messages);
+  const estimate = record.promptTokens;
   if (!truncation.simulate) return estimate;
   const numCtx = numberOr(record.options.num_ctx, truncation.defaultNumCtx);
   if (estimate <= numCtx - 1) return estimate;
   const keep = numberOr(record.options.num_keep, 4) + 1;
   return numCtx - Math.floor((numCtx - keep) / 2);
+}
+
+/** Content and done_reason after Ollama's num_predict limit, when the server enforces it. */
+function limitContent(
+  exchange: Exchange,
+  reply: AnswerFields,
+  content: string,
+): { content: string; reply: AnswerFields } {
+  const numPredict = exchange.record.options.num_predict;
+  if (!exchange.truncation.limitOutput || typeof numPredict !== "number" || numPredict < 0) {
+    return { content, reply };
+  }
+  const max = numPredict * 4;
+  if (content.length <= max) return { content, reply };
+  return { content: content.slice(0, max), reply: { ...reply, doneReason: "length", evalCount: numPredict } };
 }
 
 function baseLine(record: RecordedRequest, message: Record<string, unknown>, done: boolean) {
@@ -448,12 +497,13 @@ function contentLines(record: RecordedRequest, content: string, chunks: number):
 
 async function answerContent(
   exchange: Exchange,
-  reply: AnswerFields,
-  content: string,
+  fullReply: AnswerFields,
+  fullContent: string,
   extraLines: unknown[],
   finalMessage: Record<string, unknown>,
 ): Promise<void> {
   const { record, res } = exchange;
+  const { content, reply } = limitContent(exchange, fullReply, fullContent);
   if (!record.stream) {
     sendJson(res, 200, doneLine(exchange, reply, content, { content, ...finalMessage }));
     return;
@@ -633,6 +683,7 @@ class ServerState {
     return {
       simulate: this.options.simulateTruncation ?? false,
       defaultNumCtx: this.options.defaultNumCtx ?? 4096,
+      limitOutput: this.options.limitOutput ?? false,
     };
   }
 
@@ -725,6 +776,9 @@ async function handleChat(state: ServerState, req: IncomingMessage, res: ServerR
     return;
   }
   const record = toRecordedRequest(state.requests.length + 1, body, req.headers);
+  record.promptTokens = (state.options.countTokens ?? estimatePromptTokens)(record.messages);
+  const numCtx = numberOr(record.options.num_ctx, state.truncation.defaultNumCtx);
+  record.promptTruncated = state.truncation.simulate && record.promptTokens > numCtx - 1;
   const exchange = beginExchange(state, record, res);
   if (record.model === "") {
     sendError(res, 400, "model is required");

@@ -6,6 +6,7 @@ import { describeRun } from "../../handlers/describe-run.js";
 import { invoicePayload } from "../../handlers/handler-event.js";
 import { runNow } from "../../handlers/run-now.js";
 import { approveInvoice, rejectInvoice } from "../../invoices/approval.js";
+import { clearDuplicateFlag, undoNotDuplicate } from "../../invoices/duplicate-flag.js";
 import { exportRow, invoicesCsv } from "../../invoices/export-invoices.js";
 import { formatMinor } from "../../invoices/parse-money.js";
 import { INVOICE_STATUSES } from "../../store/invoice-columns.js";
@@ -19,6 +20,11 @@ import { withApp } from "../with-app.js";
 const listOptions = z.object({ status: z.enum(INVOICE_STATUSES).optional(), json: z.boolean().optional() });
 const jsonOption = z.object({ json: z.boolean().optional() });
 const byOption = z.object({ by: z.string().min(1).optional(), json: z.boolean().optional() });
+const notDuplicateOptions = z.object({
+  by: z.string().min(1).optional(),
+  note: z.string().trim().min(1).optional(),
+  json: z.boolean().optional(),
+});
 const rejectOptions = z.object({
   reason: z.string().trim().min(1, "say why"),
   by: z.string().min(1).optional(),
@@ -113,6 +119,44 @@ export function registerInvoices(program: Command): void {
         const options = parseInput(rejectOptions, raw);
         const invoice = rejectInvoice(app.store, parseId(rawId), options.by ?? actor(), options.reason);
         printLine(`invoice #${invoice.id} rejected: ${options.reason}`);
+      }),
+    );
+
+  invoices
+    .command("not-duplicate")
+    .description(
+      "clear a wrong duplicate flag: the invoice gets the status its checks give it (undo: invoices undo)",
+    )
+    .argument("<id>")
+    .option("--by <name>", "who decides (default: your user name)")
+    .option("--note <text>", "why it is not a duplicate")
+    .option("--json", "print the invoice as JSON")
+    .action((rawId: string, raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(notDuplicateOptions, raw);
+        const invoice = clearDuplicateFlag(
+          app.store,
+          parseId(rawId),
+          options.by ?? actor(),
+          options.note ?? null,
+        );
+        if (options.json) return printJson(invoice);
+        printLine(`invoice #${invoice.id} is not a duplicate: now ${invoice.status}`);
+      }),
+    );
+
+  invoices
+    .command("undo")
+    .description("undo the last not-duplicate decision on an invoice: the duplicate flag comes back")
+    .argument("<id>")
+    .option("--by <name>", "who undoes (default: your user name)")
+    .option("--json", "print the invoice as JSON")
+    .action((rawId: string, raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(byOption, raw);
+        const invoice = undoNotDuplicate(app.store, parseId(rawId), options.by ?? actor());
+        if (options.json) return printJson(invoice);
+        printLine(`invoice #${invoice.id} is a duplicate of invoice #${invoice.duplicateOf} again`);
       }),
     );
 

@@ -44,9 +44,10 @@ export const invoiceKind = defineHandlerKind({
       throw new HandlerFailure("the document has no text to read invoice fields from", { retry: false });
 
     const read = await readFields(context);
-    const draft = normaliseInvoice(read.fields, { language: event.document.language });
+    const draft = normaliseInvoice(read.fields, { language: event.document.language, unread: read.unread });
     const checks: InvoiceCheck[] = [
       ...(read.problem ? [{ name: "extraction", status: "failed" as const, message: read.problem }] : []),
+      ...read.checks,
       ...checkInvoice(draft, services.config.invoices.requiredFields),
     ];
     const archivePath = await archive(context, draft);
@@ -78,6 +79,8 @@ interface ReadFields {
   fields: ModelInvoice;
   info: Record<string, unknown>;
   problem: string | undefined;
+  unread: InvoiceExtraction["unread"];
+  checks: InvoiceCheck[];
 }
 
 /**
@@ -96,6 +99,8 @@ async function readFields(context: HandlerContext<InvoiceConfig>): Promise<ReadF
         fields: emptyFields(),
         info: { error: error.message },
         problem: `the model could not read the fields: ${error.message}`,
+        unread: undefined,
+        checks: [],
       };
     }
     throw new HandlerFailure(`reading the invoice fields failed: ${errorMessage(error)}`, {
@@ -104,7 +109,13 @@ async function readFields(context: HandlerContext<InvoiceConfig>): Promise<ReadF
       cause: error,
     });
   }
-  return { fields: extraction.fields, info: extraction.info, problem: undefined };
+  return {
+    fields: extraction.fields,
+    info: extraction.info,
+    problem: undefined,
+    unread: extraction.unread,
+    checks: extraction.checks ?? [],
+  };
 }
 
 async function archive(context: HandlerContext<InvoiceConfig>, draft: InvoiceDraft): Promise<string | null> {
