@@ -10,7 +10,7 @@ import type { HandlerServices } from "./handlers/handler-kind.js";
 import { createHandlerRegistry } from "./handlers/index.js";
 import { OutboxWorker } from "./handlers/outbox-worker.js";
 import type { InvoiceFieldExtractor } from "./invoices/invoice-field-extractor.js";
-import { createLogger, type Logger } from "./log/logger.js";
+import { createLogger, type LineSink, type Logger } from "./log/logger.js";
 import type { PipelineContext } from "./pipeline/context.js";
 import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
@@ -20,6 +20,8 @@ import { databasePath, Store } from "./store/store.js";
 
 export interface GlobalOptions extends ConfigOverrides {
   verbose?: boolean;
+  /** Where warnings and errors are printed (default process.stderr). */
+  stderr?: LineSink | undefined;
 }
 
 /** The composition root: configuration is read once here, and every part is built from it. */
@@ -49,6 +51,7 @@ export class App {
       file: path.join(config.home, "logs", "docsort.log"),
       level: options.verbose ? "debug" : config.log.level,
       console: consoleLog,
+      stderr: options.stderr,
     });
     return new App(config, logger);
   }

@@ -1,34 +1,135 @@
 import Table from "cli-table3";
+import cliTruncate from "cli-truncate";
+import pc from "picocolors";
+import stringWidth from "string-width";
+import { displayValue } from "./display-text.js";
+import { terminal } from "./terminal.js";
 
-/** A plain table: borders and colours only on a terminal, so pipes and files get clean text. */
+/** A column of a table; a plain string is a header with the defaults. */
+export interface Column {
+  header: string;
+  /** Cut first when the table is wider than the terminal: file names, reasons, errors, summaries. */
+  flex?: boolean;
+  /** Where a cut value loses its characters: "middle" keeps a path's file name. Default "end". */
+  cut?: "end" | "middle";
+  /** Longest value in piped output (cut with …); piped output has no other limit. */
+  pipeMax?: number;
+}
+
+export type Cell = string | number | null | undefined;
+
+export interface TableOptions {
+  /** Everything, never cut (`--wide`). */
+  wide?: boolean;
+  /** Fit to a terminal of this many columns; default: the terminal's width when stdout is one, else no fitting. */
+  width?: number | undefined;
+}
+
+const GAP = 2;
+/** A flexible column is never cut below this (or its header's width). */
+const MIN_FLEX = 8;
+/** Any other column, when even that is not enough. */
+const MIN_FIXED = 3;
+
+const NO_BORDER = {
+  top: "",
+  "top-mid": "",
+  "top-left": "",
+  "top-right": "",
+  bottom: "",
+  "bottom-mid": "",
+  "bottom-left": "",
+  "bottom-right": "",
+  left: "",
+  "left-mid": "",
+  mid: "",
+  "mid-mid": "",
+  right: "",
+  "right-mid": "",
+  middle: "  ",
+};
+
+/**
+ * A table for people. On a terminal it fits the terminal's width: flexible columns (files, reasons, errors) are cut
+ * with `…` first, then the others if still needed. Piped output keeps its layout and every character except what a
+ * column's `pipeMax` cuts; `wide` shows everything everywhere. Cells are one line each, control characters escaped.
+ */
 export function renderTable(
-  head: string[],
-  rows: (string | number)[][],
-  tty = process.stdout.isTTY === true,
+  columns: readonly (string | Column)[],
+  rows: readonly Cell[][],
+  options: TableOptions = {},
 ): string {
+  const specs = columns.map((c) => (typeof c === "string" ? { header: c } : c));
+  const width = options.width ?? (terminal().stdoutIsTerminal ? terminal().columns : undefined);
+  const cells = rows.map((row) => specs.map((_, i) => cellText(row[i])));
+  if (width === undefined) return renderPiped(specs, cells, options.wide === true);
+  const widths = options.wide ? naturalWidths(specs, cells) : fitWidths(specs, cells, width - 1);
+  const fitted = cells.map((row) => row.map((cell, i) => cut(cell, widths[i] ?? 0, specs[i]?.cut)));
   const table = new Table({
-    head,
-    style: { head: [], border: [], compact: true },
-    chars: tty
-      ? {}
-      : {
-          top: "",
-          "top-mid": "",
-          "top-left": "",
-          "top-right": "",
-          bottom: "",
-          "bottom-mid": "",
-          "bottom-left": "",
-          "bottom-right": "",
-          left: "",
-          "left-mid": "",
-          mid: "",
-          "mid-mid": "",
-          right: "",
-          "right-mid": "",
-          middle: "  ",
-        },
+    head: specs.map((s) => pc.bold(s.header)),
+    colWidths: options.wide ? undefined : widths,
+    wordWrap: false,
+    style: { head: [], border: [], compact: true, "padding-left": 0, "padding-right": 0 },
+    chars: NO_BORDER,
   });
-  for (const row of rows) table.push(row.map(String));
+  for (const row of fitted) table.push(row);
+  return table.toString().replace(/ +$/gm, "");
+}
+
+/** What pipes always got: two-space padded columns, only `pipeMax` cuts. */
+function renderPiped(specs: readonly Column[], cells: string[][], wide: boolean): string {
+  const table = new Table({
+    head: specs.map((s) => s.header),
+    style: { head: [], border: [], compact: true },
+    chars: NO_BORDER,
+  });
+  for (const row of cells)
+    table.push(
+      row.map((cell, i) => (wide ? cell : cut(cell, specs[i]?.pipeMax ?? Number.POSITIVE_INFINITY))),
+    );
   return table.toString().replace(/^ /gm, "").replace(/ +$/gm, "");
+}
+
+function cellText(value: Cell): string {
+  if (value === null || value === undefined) return "";
+  return displayValue(String(value).replace(/\s*\n\s*/g, " "));
+}
+
+function cut(text: string, width: number, position: Column["cut"] = "end"): string {
+  return stringWidth(text) > width ? cliTruncate(text, Math.max(1, width), { position }) : text;
+}
+
+function naturalWidths(specs: readonly Column[], cells: readonly string[][]): number[] {
+  return specs.map((spec, i) =>
+    Math.max(stringWidth(spec.header), ...cells.map((row) => stringWidth(row[i] ?? ""))),
+  );
+}
+
+/**
+ * Column widths whose sum (with the gaps) is at most `available`: the widest flexible column loses a character at a
+ * time down to its minimum, then the widest of the others. A table that cannot fit even then keeps the minimums.
+ */
+export function fitWidths(specs: readonly Column[], cells: readonly string[][], available: number): number[] {
+  const widths = naturalWidths(specs, cells);
+  const floors = specs.map((spec, i) => {
+    const natural = widths[i] ?? 0;
+    return Math.min(natural, spec.flex ? Math.max(MIN_FLEX, stringWidth(spec.header)) : natural);
+  });
+  let excess = widths.reduce((a, b) => a + b, 0) + GAP * (specs.length - 1) - available;
+  for (const pass of ["flex", "fixed"] as const) {
+    if (pass === "fixed")
+      for (let i = 0; i < floors.length; i += 1) floors[i] = Math.min(widths[i] ?? 0, MIN_FIXED);
+    while (excess > 0) {
+      let widest = -1;
+      for (let i = 0; i < widths.length; i += 1) {
+        const canShrink =
+          (widths[i] ?? 0) > (floors[i] ?? 0) && (pass === "fixed" || specs[i]?.flex === true);
+        if (canShrink && (widest < 0 || (widths[i] ?? 0) > (widths[widest] ?? 0))) widest = i;
+      }
+      if (widest < 0) break;
+      widths[widest] = (widths[widest] ?? 0) - 1;
+      excess -= 1;
+    }
+  }
+  return widths;
 }

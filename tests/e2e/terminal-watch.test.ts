@@ -1,0 +1,145 @@
+import { writeFileSync } from "node:fs";
+import path from "node:path";
+import stringWidth from "string-width";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { createE2eEnv, documentPart, type E2eEnv } from "../support/e2e-env.js";
+import { lastUserText, type Reply } from "../support/ollama-server.js";
+import { DOCSORT_BIN } from "../support/run-docsort.js";
+import { readDocuments } from "../support/store-reader.js";
+import { TmuxPane } from "../support/tmux-pane.js";
+
+/** The watcher's live line: counts by state ("queued 12 · done 80") or "waiting for files". */
+const STATUS =
+  /\b(queued|extracting|classifying|routing|done|needs_review|failed|quarantined|duplicate) \d+\b|waiting for files/;
+/** A finished document: `#12  done  receipt  0.90  llm  doc-012.txt  25 ms`. */
+const DOCUMENT_LINE = /^#(\d+) {2}done {2}(receipt|letter) {2}0\.90 {2}llm {2}\S.*\.txt {2}\d+(\.\d)? m?s$/;
+const WARNING_LINE = /^docsort: warn: \S/;
+
+let env: E2eEnv;
+let pane: TmuxPane | undefined;
+beforeEach(async () => {
+  env = await createE2eEnv();
+  env.writeConfig({ intake: { stableMs: 200 }, model: { fallback: "wait" } });
+});
+afterEach(async () => {
+  pane?.close();
+  pane = undefined;
+  await env.cleanup();
+});
+
+function echoCategory(latencyMs: number) {
+  return (request: Parameters<typeof lastUserText>[0]): Reply => {
+    const match = /category: (\w+)/.exec(documentPart(lastUserText(request)));
+    return {
+      kind: "json",
+      value: { category: match?.[1] ?? "other", confidence: 0.9, summary: "a test document", evidence: "" },
+      latencyMs,
+    };
+  };
+}
+
+function dropFiles(count: number): void {
+  for (let i = 1; i <= count; i += 1) {
+    const category = i % 2 === 0 ? "receipt" : "letter";
+    // every tenth name is long enough that its line is wider than the pane and wraps
+    const name = i % 10 === 0 ? `scan ${"of the quarterly statement ".repeat(3)}${i}.txt` : `doc-${i}.txt`;
+    writeFileSync(
+      path.join(env.inbox, name),
+      `Document number ${i} of the batch.\ncategory: ${category}\nSome more words so the text is long enough.\n`,
+    );
+  }
+}
+
+/**
+ * The screen as a person sees it: at most one status line, it is the last line with text, it fits the pane, and
+ * no other row holds a piece of one.
+ */
+function expectOneStatusLine(screen: readonly string[], columns: number): void {
+  const rows = screen.map((row) => row.trimEnd());
+  const last = rows.findLastIndex((row) => row !== "");
+  const statusRows = rows.flatMap((row, i) => (STATUS.test(row) ? [i] : []));
+  expect(statusRows, rows.join("\n")).toEqual([last]);
+  expect(stringWidth(rows[last] ?? ""), rows[last]).toBeLessThan(columns);
+}
+
+function doneCount(): number {
+  return readDocuments(env.home).filter((d) => d.status === "done").length;
+}
+
+describe("docsort watch in a terminal", () => {
+  it("80 columns, 200 documents, the model going down and back, resizes: one clean status line, whole lines", async () => {
+    env.server.script(echoCategory(15));
+    const term = TmuxPane.start([process.execPath, DOCSORT_BIN, "watch"], {
+      columns: 80,
+      rows: 24,
+      cwd: env.home,
+      env: {
+        PATH: process.env.PATH ?? "/usr/bin:/bin",
+        HOME: process.env.HOME ?? env.root,
+        TERM: "xterm-256color",
+        LANG: "C.UTF-8",
+        DOCSORT_HOME: env.home,
+        DOCSORT_INBOX: env.inbox,
+        OLLAMA_HOST: env.server.url,
+      },
+    });
+    pane = term;
+    await term.waitFor("the status line", () =>
+      term.screen().some((row) => row.includes("waiting for files")),
+    );
+    expectOneStatusLine(term.screen(), 80);
+
+    dropFiles(200);
+    await term.waitFor("60 documents done", () => doneCount() >= 60, 120_000);
+    expectOneStatusLine(term.screen(), 80);
+
+    // the model goes away: documents wait, one warning line is printed above the status line
+    env.server.setModels([]);
+    await term.waitFor("the warning", () => term.history().some((line) => /not found/.test(line)), 60_000);
+    await term.waitFor("the waiting note on the status line", () =>
+      (term.screen().findLast((row) => row.trim() !== "") ?? "").includes("llama3.2"),
+    );
+    expectOneStatusLine(term.screen(), 80);
+
+    // a narrower pane: tmux reflows the old status line; the redraw leaves no piece of it behind
+    term.resize(60);
+    await term.waitFor("the redraw at 60 columns", () => {
+      const rows = term.screen().filter((row) => STATUS.test(row));
+      return rows.length === 1 && stringWidth(rows[0] ?? "") < 60;
+    });
+    expectOneStatusLine(term.screen(), 60);
+
+    env.server.setModels(["llama3.2:latest"]);
+    await term.waitFor("200 documents done", () => doneCount() === 200, 180_000);
+    await term.waitFor("done 200 on the status line", () =>
+      term.screen().some((row) => /done 200\b/.test(row)),
+    );
+    expectOneStatusLine(term.screen(), 60);
+
+    term.resize(100);
+    await term.waitFor("the pane at 100 columns", () => term.width() === 100);
+    await term.waitFor("the status line at 100 columns", () =>
+      term.screen().some((row) => /^done 200$/.test(row)),
+    );
+    expectOneStatusLine(term.screen(), 100);
+
+    term.sendKeys("C-c");
+    await term.waitFor("docsort to stop", () => term.exited(), 60_000);
+    expect(term.exitStatus()).toBe(0);
+
+    // the whole scrollback, soft-wrapped rows joined: only whole lines, no status line left, every document once
+    const lines = term
+      .history()
+      .map((line) => line.trimEnd())
+      .filter((line) => line !== "" && !/^Pane is dead/.test(line));
+    const strays = lines.filter((line) => !DOCUMENT_LINE.test(line) && !WARNING_LINE.test(line));
+    expect(strays).toEqual([]);
+    expect(lines.filter((line) => STATUS.test(line))).toEqual([]);
+    const ids = lines.flatMap((line) => {
+      const id = DOCUMENT_LINE.exec(line)?.[1];
+      return id ? [Number(id)] : [];
+    });
+    expect(ids.sort((a, b) => a - b)).toEqual(Array.from({ length: 200 }, (_, i) => i + 1));
+    expect(lines.filter((line) => WARNING_LINE.test(line)).length).toBeGreaterThanOrEqual(2);
+  }, 600_000);
+});
