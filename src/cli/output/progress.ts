@@ -12,9 +12,12 @@ export interface Progress {
 
 const BAR_CELLS = 20;
 const SPINNER_MS = 250;
+/** Work that ends sooner than this shows no progress at all (no flash of a line that is gone at once). */
+const SHOW_AFTER_MS = 300;
 
 /**
- * Progress of a command that can take more than a second, on the terminal's live line (stderr): with a `total`, a
+ * Progress of a command that can take more than a second, on the terminal's live line (stderr), from 300 ms on
+ * (quicker work shows none): with a `total`, a
  * bar with the count, the rate and the time left (`classify  12/200 ━━━━╸──── 6% · 3.1/s · 1m 01s left · x.pdf`);
  * without one, the elapsed time. Without a terminal it shows nothing at all, so pipes and logs get only the results.
  * Rate and time left are the averages since the start: steady, and right for the long runs they are for.
