@@ -17,18 +17,26 @@ const SHOW_AFTER_MS = 300;
 
 /**
  * Progress of a command that can take more than a second, on the terminal's live line (stderr), from 300 ms on
- * (quicker work shows none): with a `total`, a
- * bar with the count, the rate and the time left (`classify  12/200 ━━━━╸──── 6% · 3.1/s · 1m 01s left · x.pdf`);
- * without one, the elapsed time. Without a terminal it shows nothing at all, so pipes and logs get only the results.
- * Rate and time left are the averages since the start: steady, and right for the long runs they are for.
+ * (quicker work shows none): with a `total`, a bar with the count, the rate and the time left
+ * (`classify  12/200 ━━━━──── 6% · 3.1/s · 1m 01s left · x.pdf`); without one, the elapsed time. Without a terminal
+ * it shows nothing at all, so pipes and logs get only the results. Rate and time left are the averages since the
+ * start: steady, and right for the long runs they are for.
  */
-export function startProgress(label: string, total?: number, term: Terminal = terminal()): Progress {
+export function startProgress(
+  label: string,
+  total?: number,
+  options: { term?: Terminal; delayMs?: number } = {},
+): Progress {
+  const term = options.term ?? terminal();
   if (!term.live || total === 0) return { tick() {}, working() {}, done() {} };
   const started = Date.now();
+  const delayMs = options.delayMs ?? SHOW_AFTER_MS;
   let completed = 0;
   let current = "";
-  const render = () =>
-    term.status(progressLine({ label, total, completed, elapsedMs: Date.now() - started, current }));
+  const render = () => {
+    const elapsedMs = Date.now() - started;
+    if (elapsedMs >= delayMs) term.status(progressLine({ label, total, completed, elapsedMs, current }));
+  };
   const timer = setInterval(render, SPINNER_MS).unref();
   render();
   return {
