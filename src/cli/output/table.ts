@@ -67,7 +67,7 @@ export function renderTable(
   const fitted = cells.map((row) => row.map((cell, i) => cut(cell, widths[i] ?? 0, specs[i]?.cut)));
   const table = new Table({
     head: specs.map((s) => pc.bold(s.header)),
-    colWidths: options.wide ? undefined : widths,
+    ...(options.wide ? {} : { colWidths: widths }),
     wordWrap: false,
     style: { head: [], border: [], compact: true, "padding-left": 0, "padding-right": 0 },
     chars: NO_BORDER,
