@@ -17,7 +17,7 @@ function open(options: { stdoutTty?: boolean; stderrTty?: boolean; columns?: num
 
 /** The live line's text in one write: between the auto-wrap-off and auto-wrap-on sequences. */
 function liveText(write: string): string | undefined {
-  const match = /\u001b\[\?7l(.*)\u001b\[\?7h\r$/su.exec(write);
+  const match = new RegExp(`${ESC}\\[\\?7l(.*)${ESC}\\[\\?7h\r$`, "su").exec(write);
   return match ? stripAnsi(match[1] ?? "") : undefined;
 }
 
