@@ -2,6 +2,7 @@ import path from "node:path";
 import pc from "picocolors";
 import type { RegisterOutcome } from "../intake/register-file.js";
 import type { ClassificationRecord } from "../store/classifications-repo.js";
+import { DOCUMENT_STATUSES } from "../store/document-status.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import { formatConfidence, formatMs, shown } from "./output/print.js";
 import { type Terminal, terminal } from "./output/terminal.js";
@@ -13,19 +14,6 @@ const STATUS_COLOUR: Record<string, (text: string) => string> = {
   quarantined: pc.red,
   duplicate: pc.dim,
 };
-
-/** The order of the counts on the status line: the pipeline's order, then the final states. */
-const STATUS_ORDER = [
-  "queued",
-  "extracting",
-  "classifying",
-  "routing",
-  "done",
-  "needs_review",
-  "failed",
-  "quarantined",
-  "duplicate",
-];
 
 /**
  * What `docsort watch` shows: one line per document on stdout (file names escaped); on a terminal, one status line
@@ -82,7 +70,8 @@ export class ProgressReporter {
 
 /** `queued 120 · extracting 2 · done 77 · waiting for the model: …` */
 export function statusLine(counts: Record<string, number>, note?: string): string {
-  const text = STATUS_ORDER.filter((status) => (counts[status] ?? 0) > 0)
+  // the pipeline's order, then the final states
+  const text = DOCUMENT_STATUSES.filter((status) => (counts[status] ?? 0) > 0)
     .map((status) => `${status} ${counts[status]}`)
     .join(" · ");
   return `${pc.dim(text || "waiting for files")}${note ? pc.yellow(` · ${shown(note)}`) : ""}`;

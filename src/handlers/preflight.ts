@@ -1,5 +1,5 @@
 import { lookup } from "node:dns/promises";
-import { constants } from "node:fs";
+import { constants, type Stats } from "node:fs";
 import { access, stat } from "node:fs/promises";
 import { isIP } from "node:net";
 import path from "node:path";
@@ -119,7 +119,7 @@ async function commandRunnable(
   const cwd = typeof config.cwd === "string" ? path.resolve(on.cwd, config.cwd) : on.cwd;
   const problems: PreflightProblem[] = [];
   const checked: string[] = [];
-  if (!(await isDirectory(cwd)))
+  if (!(await statOf(cwd))?.isDirectory())
     problems.push({ problem: `its working folder ${cwd} does not exist`, fix: "create it, or change cwd" });
   const found = command.includes("/")
     ? await executable(path.resolve(cwd, command))
@@ -139,13 +139,13 @@ async function rootWritable(config: Record<string, unknown>): Promise<PreflightR
   const root = String(config.root);
   let dir = root;
   // the root is created on the first run: then its nearest existing parent must be writable
-  while (!(await exists(dir))) {
-    const parent = path.dirname(dir);
-    if (parent === dir) break;
-    dir = parent;
+  let found = await statOf(dir);
+  while (!found && path.dirname(dir) !== dir) {
+    dir = path.dirname(dir);
+    found = await statOf(dir);
   }
   try {
-    if (!(await isDirectory(dir))) throw new Error(`${dir} is not a folder`);
+    if (!found?.isDirectory()) throw new Error(`${dir} is not a folder`);
     await access(dir, constants.W_OK | constants.X_OK);
     return result([dir === root ? `${root} is writable` : `${root} can be created in ${dir}`], []);
   } catch (error) {
@@ -162,29 +162,16 @@ async function rootWritable(config: Record<string, unknown>): Promise<PreflightR
 }
 
 async function executable(file: string): Promise<boolean> {
-  try {
-    await access(file, constants.X_OK);
-    return (await stat(file)).isFile();
-  } catch {
-    return false;
-  }
+  if (!(await statOf(file))?.isFile()) return false;
+  return access(file, constants.X_OK).then(
+    () => true,
+    () => false,
+  );
 }
 
-async function exists(file: string): Promise<boolean> {
-  try {
-    await stat(file);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function isDirectory(dir: string): Promise<boolean> {
-  try {
-    return (await stat(dir)).isDirectory();
-  } catch {
-    return false;
-  }
+/** The file's stats, or undefined when there is nothing there (or it cannot be looked at). */
+function statOf(file: string): Promise<Stats | undefined> {
+  return stat(file).catch(() => undefined);
 }
 
 function result(checked: string[], problems: PreflightProblem[]): PreflightResult {

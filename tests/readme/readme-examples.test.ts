@@ -80,7 +80,8 @@ export function blockSteps(block: ReadmeBlock): Step[] {
     const text = block.lang === "console" && pending === "" ? raw.slice(2) : raw;
     if (pending === "" && (text.trim() === "" || text.trim().startsWith("#"))) continue;
     if (text.endsWith("\\")) {
-      pending += `${text.slice(0, -1)}\n`;
+      // bash reads the backslash-newline as the continuation it is
+      pending += `${text}\n`;
       continue;
     }
     steps.push({ command: pending + text, ...(block.lang === "console" ? { output: [] } : {}) });
