@@ -117,7 +117,9 @@ class Session {
     this.count += 1;
     const file = path.join(this.outDir, `out-${this.count}.txt`);
     const marker = `__readme_test_${this.count}__`;
-    this.child.stdin?.write(`{\n${command}\n} > ${JSON.stringify(file)} 2>&1 < /dev/null\necho "${marker} $?"\n`);
+    this.child.stdin?.write(
+      `{\n${command}\n} > ${JSON.stringify(file)} 2>&1 < /dev/null\necho "${marker} $?"\n`,
+    );
     const deadline = Date.now() + COMMAND_TIMEOUT_MS;
     for (;;) {
       const match = new RegExp(`${marker} (\\d+)`).exec(this.buffer);
@@ -169,7 +171,13 @@ describe.skipIf(!corpusAvailable)("every command in the README", () => {
     const work = path.join(dir.path, "work");
     const home = path.join(dir.path, "home");
     const bin = path.join(dir.path, "bin");
-    for (const folder of [work, path.join(work, "inbox"), path.join(home, "Downloads"), bin, path.join(dir.path, "out")])
+    for (const folder of [
+      work,
+      path.join(work, "inbox"),
+      path.join(home, "Downloads"),
+      bin,
+      path.join(dir.path, "out"),
+    ])
       mkdirSync(folder, { recursive: true });
     const copy = (from: string, to: string) => copyFileSync(path.join(LABELED_DIR, from), to);
     copy("letters/complaint_late_delivery.eml", path.join(work, "inbox", "complaint_late_delivery.eml"));
@@ -224,7 +232,9 @@ describe.skipIf(!corpusAvailable)("every command in the README", () => {
       const expected = Number(/^exit (\d+)$/.exec(marker)?.[1] ?? 0);
       const steps = instead ? [{ command: instead }] : blockSteps(block);
       for (const step of steps) {
-        const command = webhook ? step.command.split(webhook).join(`${receiver.url}/hooks/docsort`) : step.command;
+        const command = webhook
+          ? step.command.split(webhook).join(`${receiver.url}/hooks/docsort`)
+          : step.command;
         const { code, output } = await session.run(command);
         const where = `README line ${block.line}: ${step.command}\n${output}`;
         report.push(`${code}  ${step.command.split("\n")[0]}`);
@@ -241,7 +251,12 @@ describe.skipIf(!corpusAvailable)("every command in the README", () => {
       for (const delivery of receiver.deliveries) {
         const header = (name: string) => String(delivery.headers[name] ?? "");
         expect(
-          verifySignature(secret, header("x-docsort-timestamp"), delivery.body, header("x-docsort-signature")),
+          verifySignature(
+            secret,
+            header("x-docsort-timestamp"),
+            delivery.body,
+            header("x-docsort-signature"),
+          ),
         ).toBe(true);
       }
     }

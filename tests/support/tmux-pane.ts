@@ -73,9 +73,10 @@ export class TmuxPane {
     return Number(this.tmux("display-message", "-p", "-t", "test", "#{pane_width}").trim());
   }
 
-  /** True once the program in the pane has exited (remain-on-exit keeps the pane). */
+  /** True once the program in the pane has exited and tmux knows how (remain-on-exit keeps the pane). */
   exited(): boolean {
-    return this.tmux("display-message", "-p", "-t", "test", "#{pane_dead}").trim() === "1";
+    const dead = this.tmux("display-message", "-p", "-t", "test", "#{pane_dead}").trim() === "1";
+    return dead && this.exitStatus() !== undefined;
   }
 
   /** The exit code of the program in the pane, or the signal that ended it ("SIG2"). */

@@ -1,9 +1,8 @@
 import Table from "cli-table3";
-import cliTruncate from "cli-truncate";
 import pc from "picocolors";
-import stringWidth from "string-width";
 import { displayValue } from "./display-text.js";
 import { terminal } from "./terminal.js";
+import { type TextWidth, textWidth } from "./text-width.js";
 
 /** A column of a table; a plain string is a header with the defaults. */
 export interface Column {
@@ -62,9 +61,10 @@ export function renderTable(
   const specs = columns.map((c) => (typeof c === "string" ? { header: c } : c));
   const width = options.width ?? (terminal().stdoutIsTerminal ? terminal().columns : undefined);
   const cells = rows.map((row) => specs.map((_, i) => cellText(row[i])));
-  if (width === undefined) return renderPiped(specs, cells, options.wide === true);
-  const widths = options.wide ? naturalWidths(specs, cells) : fitWidths(specs, cells, width - 1);
-  const fitted = cells.map((row) => row.map((cell, i) => cut(cell, widths[i] ?? 0, specs[i]?.cut)));
+  const fit = textWidth();
+  if (width === undefined || !fit) return renderPiped(specs, cells, options.wide === true);
+  const widths = options.wide ? naturalWidths(fit, specs, cells) : fitWidths(fit, specs, cells, width - 1);
+  const fitted = cells.map((row) => row.map((cell, i) => cut(fit, cell, widths[i] ?? 0, specs[i]?.cut)));
   const table = new Table({
     head: specs.map((s) => pc.bold(s.header)),
     ...(options.wide ? {} : { colWidths: widths }),
@@ -84,9 +84,7 @@ function renderPiped(specs: readonly Column[], cells: string[][], wide: boolean)
     chars: NO_BORDER,
   });
   for (const row of cells)
-    table.push(
-      row.map((cell, i) => (wide ? cell : cut(cell, specs[i]?.pipeMax ?? Number.POSITIVE_INFINITY))),
-    );
+    table.push(row.map((cell, i) => (wide ? cell : cutChars(cell, specs[i]?.pipeMax))));
   return table.toString().replace(/^ /gm, "").replace(/ +$/gm, "");
 }
 
@@ -95,13 +93,18 @@ function cellText(value: Cell): string {
   return displayValue(String(value).replace(/\s*\n\s*/g, " "));
 }
 
-function cut(text: string, width: number, position: Column["cut"] = "end"): string {
-  return stringWidth(text) > width ? cliTruncate(text, Math.max(1, width), { position }) : text;
+function cut(fit: TextWidth, text: string, width: number, position: Column["cut"] = "end"): string {
+  return fit.width(text) > width ? fit.truncate(text, Math.max(1, width), { position }) : text;
 }
 
-function naturalWidths(specs: readonly Column[], cells: readonly string[][]): number[] {
+/** Piped output's limit counts characters, as it always did. */
+function cutChars(text: string, max: number | undefined): string {
+  return max !== undefined && text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function naturalWidths(fit: TextWidth, specs: readonly Column[], cells: readonly string[][]): number[] {
   return specs.map((spec, i) =>
-    Math.max(stringWidth(spec.header), ...cells.map((row) => stringWidth(row[i] ?? ""))),
+    Math.max(fit.width(spec.header), ...cells.map((row) => fit.width(row[i] ?? ""))),
   );
 }
 
@@ -109,11 +112,16 @@ function naturalWidths(specs: readonly Column[], cells: readonly string[][]): nu
  * Column widths whose sum (with the gaps) is at most `available`: the widest flexible column loses a character at a
  * time down to its minimum, then the widest of the others. A table that cannot fit even then keeps the minimums.
  */
-export function fitWidths(specs: readonly Column[], cells: readonly string[][], available: number): number[] {
-  const widths = naturalWidths(specs, cells);
+export function fitWidths(
+  fit: TextWidth,
+  specs: readonly Column[],
+  cells: readonly string[][],
+  available: number,
+): number[] {
+  const widths = naturalWidths(fit, specs, cells);
   const floors = specs.map((spec, i) => {
     const natural = widths[i] ?? 0;
-    return Math.min(natural, spec.flex ? Math.max(MIN_FLEX, stringWidth(spec.header)) : natural);
+    return Math.min(natural, spec.flex ? Math.max(MIN_FLEX, fit.width(spec.header)) : natural);
   });
   let excess = widths.reduce((a, b) => a + b, 0) + GAP * (specs.length - 1) - available;
   for (const pass of ["flex", "fixed"] as const) {
