@@ -34,7 +34,7 @@ const README = fileURLToPath(new URL("../../README.md", import.meta.url));
 const RUNNABLE = new Set(["sh", "bash", "console"]);
 const COMMAND_TIMEOUT_MS = 180_000;
 
-export interface ReadmeBlock {
+interface ReadmeBlock {
   /** 1-based line of the opening fence. */
   line: number;
   lang: string;
@@ -44,7 +44,7 @@ export interface ReadmeBlock {
 }
 
 /** Every fenced block of a Markdown text, with its marker. */
-export function readmeBlocks(markdown: string): ReadmeBlock[] {
+function readmeBlocks(markdown: string): ReadmeBlock[] {
   const lines = markdown.split("\n");
   const blocks: ReadmeBlock[] = [];
   for (let i = 0; i < lines.length; i += 1) {
@@ -68,7 +68,7 @@ interface Step {
 }
 
 /** Commands of a block: `\` continuations joined; comment-only and empty lines dropped. */
-export function blockSteps(block: ReadmeBlock): Step[] {
+function blockSteps(block: ReadmeBlock): Step[] {
   const steps: Step[] = [];
   let pending = "";
   for (const raw of block.body) {
