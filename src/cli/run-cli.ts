@@ -2,13 +2,11 @@ import { CommanderError } from "commander";
 import { DocsortError, type ExitCode, errorMessage } from "../errors.js";
 import { EXIT } from "./exit-status.js";
 import { terminal } from "./output/terminal.js";
-import { loadTextWidth } from "./output/text-width.js";
 import { buildProgram } from "./program.js";
 
 /** Parses argv, runs the command, and turns every error into one sentence and an exit code. */
 export async function runCli(argv: readonly string[]): Promise<ExitCode> {
   const program = await buildProgram(argv);
-  if (process.stdout.isTTY || process.stderr.isTTY) await loadTextWidth();
   const verbose = argv.includes("--verbose") || argv.includes("-v");
   const term = terminal();
   try {

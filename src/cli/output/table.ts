@@ -1,4 +1,3 @@
-import Table from "cli-table3";
 import pc from "picocolors";
 import { displayValue } from "./display-text.js";
 import { terminal } from "./terminal.js";
@@ -24,34 +23,20 @@ export interface TableOptions {
   width?: number | undefined;
 }
 
-const GAP = 2;
+/** Between two columns: on a terminal, and in piped output (where it has always been four spaces). */
+const TERMINAL_GAP = "  ";
+const PIPE_GAP = "    ";
 /** A flexible column is never cut below this (or its header's width). */
 const MIN_FLEX = 8;
 /** Any other column, when even that is not enough. */
 const MIN_FIXED = 3;
 
-const NO_BORDER = {
-  top: "",
-  "top-mid": "",
-  "top-left": "",
-  "top-right": "",
-  bottom: "",
-  "bottom-mid": "",
-  "bottom-left": "",
-  "bottom-right": "",
-  left: "",
-  "left-mid": "",
-  mid: "",
-  "mid-mid": "",
-  right: "",
-  "right-mid": "",
-  middle: "  ",
-};
-
 /**
- * A table for people. On a terminal it fits the terminal's width: flexible columns (files, reasons, errors) are cut
- * with `…` first, then the others if still needed. Piped output keeps its layout and every character except what a
- * column's `pipeMax` cuts; `wide` shows everything everywhere. Cells are one line each, control characters escaped.
+ * A table for people, without borders: a header line, then one line per row, columns padded to the widest cell.
+ * On a terminal it fits the terminal's width: flexible columns (files, reasons, errors) are cut with `…` first,
+ * then the others if still needed. Piped output keeps its layout and every character except what a column's
+ * `pipeMax` cuts; `wide` shows everything everywhere. Cells are one line each, control characters escaped. Widths
+ * are display columns (string-width: CJK and emoji count 2), so columns line up in any script.
  */
 export function renderTable(
   columns: readonly (string | Column)[],
@@ -60,32 +45,43 @@ export function renderTable(
 ): string {
   const specs = columns.map((c) => (typeof c === "string" ? { header: c } : c));
   const width = options.width ?? (terminal().stdoutIsTerminal ? terminal().columns : undefined);
-  const cells = rows.map((row) => specs.map((_, i) => cellText(row[i])));
   const fit = textWidth();
-  if (width === undefined || !fit) return renderPiped(specs, cells, options.wide === true);
+  const cells = rows.map((row) => specs.map((_, i) => cellText(row[i])));
+  if (width === undefined) {
+    const piped = options.wide
+      ? cells
+      : cells.map((row) => row.map((cell, i) => cutChars(cell, specs[i]?.pipeMax)));
+    return layout(
+      fit,
+      specs.map((s) => s.header),
+      piped,
+      naturalWidths(fit, specs, piped),
+      PIPE_GAP,
+    );
+  }
   const widths = options.wide ? naturalWidths(fit, specs, cells) : fitWidths(fit, specs, cells, width - 1);
   const fitted = cells.map((row) => row.map((cell, i) => cut(fit, cell, widths[i] ?? 0, specs[i]?.cut)));
-  const table = new Table({
-    head: specs.map((s) => pc.bold(s.header)),
-    ...(options.wide ? {} : { colWidths: widths }),
-    wordWrap: false,
-    style: { head: [], border: [], compact: true, "padding-left": 0, "padding-right": 0 },
-    chars: NO_BORDER,
-  });
-  for (const row of fitted) table.push(row);
-  return table.toString().replace(/ +$/gm, "");
+  const head = specs.map((s, i) => cut(fit, s.header, widths[i] ?? 0));
+  return layout(fit, head, fitted, widths, TERMINAL_GAP, (text) => pc.bold(text));
 }
 
-/** What pipes always got: two-space padded columns, only `pipeMax` cuts. */
-function renderPiped(specs: readonly Column[], cells: string[][], wide: boolean): string {
-  const table = new Table({
-    head: specs.map((s) => s.header),
-    style: { head: [], border: [], compact: true },
-    chars: NO_BORDER,
-  });
-  for (const row of cells)
-    table.push(row.map((cell, i) => (wide ? cell : cutChars(cell, specs[i]?.pipeMax))));
-  return table.toString().replace(/^ /gm, "").replace(/ +$/gm, "");
+function layout(
+  fit: TextWidth,
+  head: readonly string[],
+  rows: readonly string[][],
+  widths: readonly number[],
+  gap: string,
+  style: (header: string) => string = (header) => header,
+): string {
+  const line = (cells: readonly string[], decorate: (text: string) => string) =>
+    cells
+      .map((cell, i) => {
+        const padding = " ".repeat(Math.max(0, (widths[i] ?? 0) - fit.width(cell)));
+        return `${decorate(cell)}${i === cells.length - 1 ? "" : padding}`;
+      })
+      .join(gap)
+      .trimEnd();
+  return [line(head, style), ...rows.map((row) => line(row, (cell) => cell))].join("\n");
 }
 
 function cellText(value: Cell): string {
@@ -123,7 +119,7 @@ export function fitWidths(
     const natural = widths[i] ?? 0;
     return Math.min(natural, spec.flex ? Math.max(MIN_FLEX, fit.width(spec.header)) : natural);
   });
-  let excess = widths.reduce((a, b) => a + b, 0) + GAP * (specs.length - 1) - available;
+  let excess = widths.reduce((a, b) => a + b, 0) + TERMINAL_GAP.length * (specs.length - 1) - available;
   for (const pass of ["flex", "fixed"] as const) {
     if (pass === "fixed")
       for (let i = 0; i < floors.length; i += 1) floors[i] = Math.min(widths[i] ?? 0, MIN_FIXED);

@@ -1,6 +1,6 @@
 import ansiEscapes from "ansi-escapes";
 import { displayText } from "./display-text.js";
-import { loadTextWidth, textWidth } from "./text-width.js";
+import { textWidth } from "./text-width.js";
 
 /** What the terminal writes to: process.stdout / process.stderr, or a test double with the same fields. */
 export interface TerminalStream {
@@ -115,11 +115,6 @@ export class Terminal {
       return;
     }
     this.text = text;
-    if (!textWidth()) {
-      // the CLI loads them before any command; anything else gets its first draw once they are there
-      void loadTextWidth().then(() => this.draw());
-      return;
-    }
     const wait = this.lastDraw + this.redrawMs - Date.now();
     if (wait <= 0 || !this.shown) this.draw();
     else this.timer ??= setTimeout(() => this.draw(), wait).unref();
@@ -152,8 +147,7 @@ export class Terminal {
   private draw(): void {
     if (this.timer) clearTimeout(this.timer);
     this.timer = undefined;
-    const fit = textWidth();
-    if (this.text === undefined || !fit) return;
+    if (this.text === undefined) return;
     if (!this.shown) {
       this.shown = true;
       this.stderr.on?.("resize", this.onResize);
@@ -164,7 +158,7 @@ export class Terminal {
     }
     // one column stays free: a line that ends in the last column leaves the cursor in a pending wrap
     const single = displayText(this.text).replace(/[\n\t]/g, " ");
-    const line = fit.truncate(single, Math.max(1, this.columns - 1));
+    const line = textWidth().truncate(single, Math.max(1, this.columns - 1));
     this.stderr.write(`${ERASE_LIVE}${WRAP_OFF}${line}${WRAP_ON}\r`);
     this.lastDraw = Date.now();
   }

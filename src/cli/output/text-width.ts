@@ -1,8 +1,10 @@
+import { createRequire } from "node:module";
 import type cliTruncate from "cli-truncate";
+import type stringWidth from "string-width";
 
 export interface TextWidth {
   /** Columns a string takes on a terminal: wide characters count 2, colour codes 0 (string-width). */
-  width(text: string): number;
+  width: typeof stringWidth;
   /** Cut to at most `columns`, with `…` where the text was cut (cli-truncate). */
   truncate: typeof cliTruncate;
 }
@@ -10,22 +12,16 @@ export interface TextWidth {
 let loaded: TextWidth | undefined;
 
 /**
- * Loads the width measuring and cutting libraries. Only output for a terminal needs them, and string-width builds
- * an Intl.Segmenter (ICU data) as it loads — tens of milliseconds a piped `docsort list` or `--help` should not
- * pay — so the CLI loads them once, before the command, only when stdout or stderr is a terminal.
+ * string-width and cli-truncate, loaded on first use: string-width builds an Intl.Segmenter (ICU data) as it loads,
+ * which commands that print no table or live line (`--help`, `config`, `watch` in a pipe) should not pay for. Both
+ * are ES modules; Node ≥ 20.19 loads them synchronously with require().
  */
-export async function loadTextWidth(): Promise<TextWidth> {
+export function textWidth(): TextWidth {
   if (!loaded) {
-    const [{ default: width }, { default: truncate }] = await Promise.all([
-      import("string-width"),
-      import("cli-truncate"),
-    ]);
+    const require = createRequire(import.meta.url);
+    const width = (require("string-width") as { default: typeof stringWidth }).default;
+    const truncate = (require("cli-truncate") as { default: typeof cliTruncate }).default;
     loaded = { width, truncate };
   }
-  return loaded;
-}
-
-/** The libraries, if {@link loadTextWidth} has run. */
-export function textWidth(): TextWidth | undefined {
   return loaded;
 }

@@ -1,14 +1,9 @@
 import { stripVTControlCharacters } from "node:util";
 import stringWidth from "string-width";
-import { beforeAll, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { formatDuration, progressLine } from "../../../src/cli/output/progress.js";
 import { renderTable } from "../../../src/cli/output/table.js";
-import { loadTextWidth } from "../../../src/cli/output/text-width.js";
 
-// the CLI loads the width libraries before a command when a terminal is involved; so do these tests
-beforeAll(async () => {
-  await loadTextWidth();
-});
 const LONG_PATH = `invoices/2025/${"Quarterly statement of account ".repeat(4)}ACME.pdf`;
 const LONG_REASON = `low confidence (0.41 < 0.7); ${"the model was unsure between invoice and receipt ".repeat(3)}`;
 const COLUMNS = [

@@ -1,14 +1,9 @@
 import { stripVTControlCharacters as stripAnsi } from "node:util";
 import stringWidth from "string-width";
-import { afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it } from "vitest";
 import { Terminal } from "../../../src/cli/output/terminal.js";
-import { loadTextWidth } from "../../../src/cli/output/text-width.js";
 import { FakeStream } from "./fake-stream.js";
 
-// the CLI loads the width libraries before a command when a terminal is involved; so do these tests
-beforeAll(async () => {
-  await loadTextWidth();
-});
 const ESC = "\u001b";
 let term: Terminal | undefined;
 afterEach(() => term?.clearStatus());
