@@ -1,4 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
+import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { tempDir } from "./temp-dir.js";
 
@@ -24,9 +25,12 @@ export class TmuxPane {
       throw new Error("tmux is needed for the terminal tests: apt-get install tmux (.ci/run does it)");
     const pane = new TmuxPane();
     const env = Object.entries(options.env).map(([key, value]) => `${key}=${value}`);
+    // a config file, not set-option: history-limit applies to windows created after it is set
+    const conf = path.join(pane.dir.path, "tmux.conf");
+    writeFileSync(conf, "set -g history-limit 50000\nset -g remain-on-exit on\n");
     pane.tmux(
       "-f",
-      "/dev/null",
+      conf,
       "new-session",
       "-d",
       "-s",
@@ -42,8 +46,6 @@ export class TmuxPane {
       ...env,
       ...argv,
     );
-    pane.tmux("set-option", "-t", "test", "remain-on-exit", "on");
-    pane.tmux("set-option", "-t", "test", "history-limit", "50000");
     return pane;
   }
 
