@@ -82,7 +82,7 @@ const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     ["invoices"],
-    "the invoice ledger (list, show, approve, reject, export)",
+    "the invoice ledger (list, show, approve, reject, reopen, export)",
     async () => (await import("./commands/invoices.js")).registerInvoices,
   ),
   entry(
