@@ -6,12 +6,13 @@ import { checkModelHealth } from "./classify/ollama-health.js";
 import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
+import { DocsortError } from "./errors.js";
 import type { Extractor } from "./extract/index.js";
 import type { HandlerServices } from "./handlers/handler-kind.js";
 import { createHandlerRegistry } from "./handlers/index.js";
 import { OutboxWorker } from "./handlers/outbox-worker.js";
 import type { InvoiceFieldExtractor } from "./invoices/invoice-field-extractor.js";
-import { createLogger, type Logger } from "./log/logger.js";
+import { createLogger, type LineSink, type Logger } from "./log/logger.js";
 import type { PipelineContext } from "./pipeline/context.js";
 import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
@@ -19,8 +20,17 @@ import { nowIso } from "./store/clock.js";
 import type { HandlerRunRecord } from "./store/handler-runs-repo.js";
 import { databasePath, Store } from "./store/store.js";
 
+/**
+ * What a command may do with the data folder: `create` it (watch, classify, handlers add), use an `existing` one
+ * only (every command that reads or changes documents: a mistyped --home is an error, never a new empty folder), or
+ * `none`: it stores nothing (extract, eval, classify --dry-run), so it creates nothing either.
+ */
+export type DataAccess = "create" | "existing" | "none";
+
 export interface GlobalOptions extends ConfigOverrides {
   verbose?: boolean;
+  /** Where warnings and errors are printed (default process.stderr). */
+  stderr?: LineSink | undefined;
 }
 
 /** The composition root: configuration is read once here, and every part is built from it. */
@@ -30,10 +40,12 @@ export class App {
   private constructor(
     readonly config: Config,
     readonly logger: Logger,
+    private readonly access: DataAccess,
   ) {}
 
   /** Opened on first use, so commands that store nothing (classify --dry-run) never create a database. */
   get store(): Store {
+    if (!this.opened && this.access !== "create") requireData(this.config.home);
     this.opened ??= Store.open(this.config.home);
     return this.opened;
   }
@@ -57,14 +69,19 @@ export class App {
     };
   }
 
-  static open(options: GlobalOptions, consoleLog = true): App {
+  static open(options: GlobalOptions, consoleLog = true, access: DataAccess = "create"): App {
     const config = loadConfig(options);
+    if (access === "existing") requireData(config.home);
     const logger = createLogger({
-      file: path.join(config.home, "logs", "docsort.log"),
+      file:
+        access === "none" && !existsSync(config.home)
+          ? undefined
+          : path.join(config.home, "logs", "docsort.log"),
       level: options.verbose ? "debug" : config.log.level,
       console: consoleLog,
+      stderr: options.stderr,
     });
-    return new App(config, logger);
+    return new App(config, logger, access);
   }
 
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
@@ -167,4 +184,12 @@ export class App {
   close(): void {
     this.opened?.close();
   }
+}
+
+/** A command that needs docsort's data, run where there is none (a mistyped --home, say): exit 1, nothing created. */
+function requireData(home: string): void {
+  if (existsSync(databasePath(home))) return;
+  throw new DocsortError(
+    `no docsort data at ${home}: check --home (or DOCSORT_HOME and the folder you are in), or start docsort watch to create it.`,
+  );
 }

@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import type { GlobalOptions } from "../app.js";
+import { terminal } from "./output/terminal.js";
 import { parseInput } from "./parse-input.js";
 
 const globalSchema = z.object({
@@ -17,5 +18,6 @@ export function globalOptions(command: Command): GlobalOptions {
     home: parsed.home,
     inbox: parsed.inbox,
     verbose: parsed.verbose ?? false,
+    stderr: terminal().errSink,
   };
 }

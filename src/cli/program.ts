@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { Command } from "commander";
+import { terminal } from "./output/terminal.js";
 
 type Register = (program: Command) => void;
 
@@ -81,7 +82,7 @@ const COMMANDS: readonly CommandEntry[] = [
   ),
   entry(
     ["invoices"],
-    "the invoice ledger (list, show, approve, reject, export)",
+    "the invoice ledger (list, show, approve, reject, reopen, export)",
     async () => (await import("./commands/invoices.js")).registerInvoices,
   ),
   entry(
@@ -126,7 +127,7 @@ export async function buildProgram(argv: readonly string[] = []): Promise<Comman
     .option("-v, --verbose", "more log output, and stack traces with errors")
     .showHelpAfterError("(run docsort --help for usage)")
     .exitOverride()
-    .configureOutput({ writeErr: (text) => process.stderr.write(text) });
+    .configureOutput({ writeErr: (text) => terminal().errSink.write(text) });
   const wanted = invokedCommand(argv);
   for (const command of COMMANDS) {
     if (wanted === "*" || (wanted !== undefined && command.names.includes(wanted)))

@@ -2,8 +2,10 @@ import path from "node:path";
 import pc from "picocolors";
 import type { RegisterOutcome } from "../intake/register-file.js";
 import type { ClassificationRecord } from "../store/classifications-repo.js";
+import { DOCUMENT_STATUSES } from "../store/document-status.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
-import { formatConfidence, formatMs } from "./output/print.js";
+import { formatConfidence, formatMs, shown } from "./output/print.js";
+import { type Terminal, terminal } from "./output/terminal.js";
 
 const STATUS_COLOUR: Record<string, (text: string) => string> = {
   done: pc.green,
@@ -13,18 +15,15 @@ const STATUS_COLOUR: Record<string, (text: string) => string> = {
   duplicate: pc.dim,
 };
 
-/** One line per document on stdout; on a terminal, a live status line on stderr as well. */
+/**
+ * What `docsort watch` shows: one line per document on stdout (file names escaped); on a terminal, one status line
+ * below them with the counts by state (cut to the terminal's width, redrawn in place); log lines go above it.
+ */
 export class ProgressReporter {
-  private statusShown = false;
-  private readonly tty: boolean;
-
   constructor(
     private readonly inbox: string,
-    private readonly out: NodeJS.WriteStream = process.stdout,
-    private readonly err: NodeJS.WriteStream = process.stderr,
-  ) {
-    this.tty = err.isTTY === true;
-  }
+    private readonly term: Terminal = terminal(),
+  ) {}
 
   registered(outcome: RegisterOutcome): void {
     if (outcome.kind === "duplicate") {
@@ -46,48 +45,36 @@ export class ProgressReporter {
     if (classification)
       parts.push(classification.category, formatConfidence(classification.confidence), classification.source);
     parts.push(this.display(document.path), formatMs(elapsedMs));
-    if (document.reason) parts.push(pc.dim(`(${document.reason})`));
+    if (document.reason) parts.push(pc.dim(`(${shown(document.reason)})`));
     this.line(parts.join("  "));
   }
 
-  /** Counts by status, redrawn in place on a terminal. */
+  /** Counts by status (and why documents wait, if they do), on the live line. */
   status(counts: Record<string, number>, note?: string): void {
-    if (!this.tty) return;
-    const order = [
-      "queued",
-      "extracting",
-      "classifying",
-      "done",
-      "needs_review",
-      "failed",
-      "quarantined",
-      "duplicate",
-    ];
-    const text = order
-      .filter((status) => (counts[status] ?? 0) > 0)
-      .map((status) => `${status} ${counts[status]}`)
-      .join(" · ");
-    this.err.write(`\r\u001b[2K${pc.dim(text || "waiting for files")}${note ? pc.yellow(`  ${note}`) : ""}`);
-    this.statusShown = true;
+    this.term.status(statusLine(counts, note));
   }
 
   line(text: string): void {
-    if (this.statusShown) {
-      this.err.write("\r\u001b[2K");
-      this.statusShown = false;
-    }
-    this.out.write(`${text}\n`);
+    this.term.out(text);
   }
 
   clearStatus(): void {
-    if (this.statusShown) this.err.write("\r\u001b[2K");
-    this.statusShown = false;
+    this.term.status(undefined);
   }
 
   private display(p: string): string {
     const relative = path.relative(this.inbox, p);
-    return relative.startsWith("..") ? p : relative;
+    return shown(relative.startsWith("..") ? p : relative);
   }
+}
+
+/** `queued 120 · extracting 2 · done 77 · waiting for the model: …` */
+export function statusLine(counts: Record<string, number>, note?: string): string {
+  // the pipeline's order, then the final states
+  const text = DOCUMENT_STATUSES.filter((status) => (counts[status] ?? 0) > 0)
+    .map((status) => `${status} ${counts[status]}`)
+    .join(" · ");
+  return `${pc.dim(text || "waiting for files")}${note ? pc.yellow(` · ${shown(note)}`) : ""}`;
 }
 
 function colour(status: string): string {

@@ -1,6 +1,8 @@
 import type { App } from "../app.js";
 import { runNow } from "../handlers/run-now.js";
+import { markFailedRuns } from "./exit-status.js";
 import { printLine } from "./output/print.js";
+import { startProgress } from "./output/progress.js";
 
 /**
  * A command that routed documents runs their handler runs right away, so the user sees the outcome without a
@@ -13,12 +15,12 @@ export async function runRoutedHandlers(
   quiet = false,
 ): Promise<void> {
   if (documentIds.length === 0) return;
-  const runs = await runNow(app, documentIds, command);
+  const progress = startProgress("running handlers");
+  const runs = await runNow(app, documentIds, command, () => progress.tick()).finally(() => progress.done());
+  const failed = markFailedRuns(runs);
   if (quiet || runs.length === 0) return;
-  const failed = runs.filter((run) => run.status !== "succeeded");
   printLine(
-    `${runs.length} handler run${runs.length === 1 ? "" : "s"}: ${runs.length - failed.length} succeeded` +
-      (failed.length > 0 ? `, ${failed.length} failed (see docsort runs)` : ""),
+    `${runs.length} handler run${runs.length === 1 ? "" : "s"}: ${runs.length - failed} succeeded` +
+      (failed > 0 ? `, ${failed} failed (see docsort runs)` : ""),
   );
-  if (failed.length > 0) process.exitCode = 1;
 }

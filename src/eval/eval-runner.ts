@@ -38,7 +38,8 @@ export interface EvalOptions {
   extractor: Extractor;
   /** The model, with the given example finder; only needed for llm and cascade. */
   createLlm?: (findExamples: ExampleFinder) => Promise<DocumentClassifier>;
-  onProgress?: (done: number, total: number, file: string) => void;
+  /** Before each file of each step (extracting every file, then classifying it): `done` files of `total` so far. */
+  onProgress?: (step: "extract" | "classify", done: number, total: number, file: string) => void;
 }
 
 export interface EvalReport {
@@ -77,7 +78,7 @@ export async function runEval(options: EvalOptions): Promise<EvalReport> {
           );
     const cases: EvalCase[] = [];
     for (const [index, item] of items.entries()) {
-      options.onProgress?.(index, items.length, item.label.file);
+      options.onProgress?.("classify", index, items.length, item.label.file);
       cases.push(await evaluate(options, categories, items, item, store, llm));
     }
     return {
@@ -100,7 +101,8 @@ function requireLlm(options: EvalOptions) {
 
 async function extractAll(options: EvalOptions): Promise<Item[]> {
   const items: Item[] = [];
-  for (const label of options.labels) {
+  for (const [index, label] of options.labels.entries()) {
+    options.onProgress?.("extract", index, options.labels.length, label.file);
     const file = path.resolve(options.dir, label.file);
     const name = path.basename(label.file);
     const started = performance.now();

@@ -10,10 +10,17 @@ export async function runNow(
   app: App,
   documentIds: readonly number[],
   command: string,
+  onFinished?: (run: HandlerRunRecord) => void,
 ): Promise<HandlerRunRecord[]> {
   const lease = registerInstance(app.store, command);
   const finished: HandlerRunRecord[] = [];
-  const worker = app.createOutboxWorker(lease.id, { documentIds, onFinished: (run) => finished.push(run) });
+  const worker = app.createOutboxWorker(lease.id, {
+    documentIds,
+    onFinished: (run) => {
+      finished.push(run);
+      onFinished?.(run);
+    },
+  });
   try {
     await worker.drain();
     return finished;

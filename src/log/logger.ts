@@ -12,13 +12,18 @@ export interface Logger {
   error(message: string, data?: LogData): void;
 }
 
+/** Where console lines go: process.stderr, or the CLI's terminal (which keeps them above its live line). */
+export interface LineSink {
+  write(text: string): unknown;
+}
+
 export interface LoggerOptions {
   /** JSON lines go here (pino); omitted: no file log. */
   file?: string | undefined;
   level: LogLevel;
   /** Warnings and errors are also written to stderr as plain sentences. */
   console?: boolean;
-  stderr?: NodeJS.WritableStream;
+  stderr?: LineSink | undefined;
 }
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };

@@ -71,9 +71,14 @@ export function undoDecision(store: Store, id: number, request: DecisionRequest)
   const undone = history[index];
   if (index < 0 || !undone) throw new UsageError(`document #${id} has no human decision to undo.`);
   const previous = index > 0 ? history[index - 1] : undefined;
+  // the document had no category before (its model answer failed, it had no text): there is none to restore
+  if (!previous)
+    throw new UsageError(
+      `document #${id} had no category before ${undone.actor ?? "a person"} set it to ${undone.category}; there is nothing to go back to. To change it, use docsort set ${id} CATEGORY.`,
+    );
   return store.transaction(() => {
     const now = nowIso();
-    const base = previous ?? { ...undone, confidence: 0, summary: "", evidence: "" };
+    const base = previous;
     const { decision: _decision, ...previousDetails } = base.details;
     const restored = store.classifications.add(
       {
@@ -81,7 +86,7 @@ export function undoDecision(store: Store, id: number, request: DecisionRequest)
         details: {
           ...previousDetails,
           undoneClassificationId: undone.id,
-          restoredClassificationId: previous?.id ?? null,
+          restoredClassificationId: previous.id,
         },
         actor: request.actor,
         note: request.note ?? null,
@@ -106,7 +111,7 @@ export function undoDecision(store: Store, id: number, request: DecisionRequest)
       event: "decision_undone",
       reason: `decision undone by ${request.actor}; decide again`,
       message: `${undone.category} (${undone.actor ?? "human"}) undone; back to ${restored.category} (${restored.source})`,
-      data: { undoneClassificationId: undone.id, restoredClassificationId: previous?.id ?? null },
+      data: { undoneClassificationId: undone.id, restoredClassificationId: previous.id },
       patch: { claimedBy: null },
     });
     return { document: after, undone, restored };

@@ -1,9 +1,10 @@
-import { expand, select } from "@inquirer/prompts";
+import { select } from "@inquirer/prompts";
 import type { BuiltinClassifier } from "../classify/builtin/builtin-classifier.js";
 import type { Config } from "../config/schema.js";
 import { errorMessage } from "../errors.js";
 import type { Store } from "../store/store.js";
 import { acceptDocument, setCategory, undoDecision } from "./human-decisions.js";
+import { keyPrompt } from "./key-prompt.js";
 import { buildReviewCard, type ReviewCard } from "./review-card.js";
 import { listReviewQueue } from "./review-queue.js";
 
@@ -120,12 +121,7 @@ async function askAction(card: ReviewCard, canUndo: boolean): Promise<Action> {
   );
   if (canUndo) choices.push({ key: "u", name: "undo my last decision", value: "undo" });
   choices.push({ key: "q", name: "quit (decisions are saved)", value: "quit" });
-  return expand({
-    message: `#${card.id}: decide`,
-    choices,
-    default: card.category ? "a" : "c",
-    expanded: true,
-  });
+  return keyPrompt({ message: `#${card.id}: decide`, choices });
 }
 
 async function askCategory(card: ReviewCard, categories: readonly string[]): Promise<string> {

@@ -13,6 +13,8 @@ export interface ReclassifySelection {
   ids?: readonly number[] | undefined;
   category?: string | undefined;
   source?: ClassificationSource | undefined;
+  /** Documents in this state: `failed` picks the ones whose model answer failed, to try them again. */
+  status?: DocumentStatus | undefined;
 }
 
 export interface ReclassifyOptions {
@@ -22,6 +24,10 @@ export interface ReclassifyOptions {
   minConfidence: number;
   minChars: number;
   signal?: AbortSignal;
+  /** Called once the documents are chosen, with how many there are. */
+  onSelected?: (count: number) => void;
+  /** Called after each document, in order, before the next one starts. */
+  onResult?: (result: ReclassifyResult) => void;
 }
 
 interface Verdict {
@@ -54,8 +60,12 @@ export async function reclassifyDocuments(
   options: ReclassifyOptions,
 ): Promise<ReclassifyResult[]> {
   const results: ReclassifyResult[] = [];
-  for (const document of selectDocuments(store, selection)) {
-    results.push(await reclassifyOne(store, classifier, document, options));
+  const documents = selectDocuments(store, selection);
+  options.onSelected?.(documents.length);
+  for (const document of documents) {
+    const result = await reclassifyOne(store, classifier, document, options);
+    results.push(result);
+    options.onResult?.(result);
   }
   return results;
 }
@@ -76,10 +86,15 @@ function selectDocuments(store: Store, selection: ReclassifySelection): Document
     where.push("c.source = ?");
     params.push(selection.source);
   }
+  if (selection.status) {
+    where.push("d.status = ?");
+    params.push(selection.status);
+  }
+  // a document whose model answer failed may have no classification at all: LEFT JOIN keeps it
   const rows = store.db
     .prepare<string[], { id: number }>(`
       SELECT d.id FROM documents d
-      JOIN classifications c ON c.id = (SELECT max(id) FROM classifications WHERE document_id = d.id)
+      LEFT JOIN classifications c ON c.id = (SELECT max(id) FROM classifications WHERE document_id = d.id)
       WHERE ${where.join(" AND ")} ORDER BY d.id`)
     .all(...params);
   return rows.map((r) => store.documents.get(r.id)).filter((d): d is DocumentRecord => d !== undefined);

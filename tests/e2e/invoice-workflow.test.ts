@@ -231,8 +231,11 @@ appendFileSync(${JSON.stringify(path.join(env.root, "notified.log"))}, event.eve
     );
     const approved = [byNumber("BFA-1182")[0], byNumber("HR-2025-0417")[0]].map((i) => i?.id ?? 0);
     for (const id of approved) {
-      const result = await runDocsort(["invoices", "approve", String(id), "--by", "e2e"], env);
-      expect(result.code, result.stderr).toBe(0);
+      // HR-2025-0417's IBAN fails its check: approving it anyway takes --force
+      const result = await runDocsort(["invoices", "approve", String(id), "--by", "e2e", "--force"], env);
+      // approved, but its delivery failed for now: the exit code says so (1), like classify's
+      expect(result.code, result.stderr).toBe(1);
+      expect(result.stdout).toContain(`invoice #${id} approved`);
       expect(result.stdout).toMatch(/accounting \(invoice\.approved\).*failed \(attempt 1: POST .* → 500\)/);
     }
 

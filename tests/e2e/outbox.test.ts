@@ -57,6 +57,9 @@ afterAll(async () => {
 
 describe("handlers, routing and the outbox through the CLI", () => {
   it("a fresh install has the invoice workflow enabled; bad configs are refused with the key and the reason", async () => {
+    // reading commands never create the data folder: the first start does
+    expect((await runDocsort(["handlers", "list"], env)).stderr).toContain("no docsort data at");
+    expect((await runDocsort(["watch", "--once"], env)).code).toBe(0);
     const list = await json<{ name: string; kind: string; enabled: boolean; categories: string[] }[]>([
       "handlers",
       "list",

@@ -125,6 +125,17 @@ describe("human decisions", () => {
     expect(new ExamplesIndex(store.db).count()).toBe(0);
   });
 
+  it("undo of a decision on a document that had no category says so, and invents none", () => {
+    const doc = addDocument(store, { name: "empty.pdf", text: "", reason: "no text" });
+    setCategory(store, doc.id, "other", CATEGORIES, by);
+
+    expect(() => undoDecision(store, doc.id, by)).toThrow(/had no category before alice set it to other/);
+    expect(store.classifications.history(doc.id).map((c) => `${c.source}:${c.category}`)).toEqual([
+      "human:other",
+    ]);
+    expect(store.documents.get(doc.id)?.status).toBe("done");
+  });
+
   it("refuses unknown categories, unknown documents and documents still in progress", () => {
     const doc = addDocument(store, {
       name: "a.txt",

@@ -1,11 +1,17 @@
-import { screen } from "@inquirer/testing/vitest";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { screen, wrapPrompt } from "@inquirer/testing/vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { BuiltinClassifier } from "../../src/classify/builtin/builtin-classifier.js";
 import { runInteractiveReview } from "../../src/review/interactive-review.js";
 import { ExamplesIndex } from "../../src/store/examples-index.js";
 import type { Store } from "../../src/store/store.js";
 import { testConfig } from "../support/test-config.js";
 import { addDocument, CATEGORIES, eventCount, openTestStore, type TestStore } from "./fixtures.js";
+
+// docsort's one-key prompt, on the same test screen as Inquirer's own prompts
+vi.mock("../../src/review/key-prompt.js", async (importOriginal) => {
+  const actual = await importOriginal<typeof import("../../src/review/key-prompt.js")>();
+  return { ...actual, keyPrompt: wrapPrompt(actual.keyPrompt) };
+});
 
 let t: TestStore;
 let store: Store;
@@ -34,10 +40,9 @@ function startReview() {
   });
 }
 
-/** Answers the current prompt with a key; `last` when no prompt follows (the session ends). */
+/** Answers the current prompt with one key, no Enter; `last` when no prompt follows (the session ends). */
 async function press(key: string, last = false): Promise<void> {
-  screen.type(key);
-  screen.keypress("enter");
+  screen.keypress(key);
   if (!last) await screen.next();
 }
 
@@ -101,6 +106,23 @@ describe("docsort review, driven with the keyboard", () => {
     expect(store.documents.get(skipped.id)?.status).toBe("needs_review");
     expect(eventCount(store, invoice.id, "routed")).toBe(1);
     expect(eventCount(store, letter.id, "routed")).toBe(1);
+  });
+
+  it("a key decides at once; Enter and unknown keys decide nothing", async () => {
+    const doc = addDocument(store, {
+      name: "one.txt",
+      text: "Invoice one total 10.00",
+      category: "invoice",
+      confidence: 0.3,
+    });
+    const session = startReview();
+    screen.keypress("enter");
+    screen.keypress("x");
+    expect(screen.getScreen()).toContain("press one of a c s t q");
+    expect(history(doc.id)).toEqual(["llm:invoice"]);
+    screen.keypress("a");
+    expect(await session).toMatchObject({ decided: 1, remaining: 0 });
+    expect(history(doc.id)).toEqual(["llm:invoice", "human:invoice"]);
   });
 
   it("u undoes the last decision and shows that document again", async () => {

@@ -14,8 +14,10 @@ import { recoverOrphans, registerInstance } from "../../pipeline/instance-regist
 import { processDocument } from "../../pipeline/process-document.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { Store } from "../../store/store.js";
+import { markFailed } from "../exit-status.js";
 import { globalOptions } from "../global-options.js";
-import { formatConfidence, printJson, printLine } from "../output/print.js";
+import { formatConfidence, printJson, printLine, shown } from "../output/print.js";
+import { startProgress } from "../output/progress.js";
 import { parseInput } from "../parse-input.js";
 import { runRoutedHandlers } from "../run-routed.js";
 
@@ -50,12 +52,22 @@ export function registerClassify(program: Command): void {
     .action(async (files: string[], raw: unknown, command: Command) => {
       const options = parseInput(classifyOptions, raw);
       const paths = files.map(checkFile);
-      const app = App.open(globalOptions(command));
+      const app = App.open(globalOptions(command), true, options.dryRun ? "none" : "create");
       const extractor = await app.createExtractor();
+      const progress = startProgress("classify", paths.length);
+      // a line per document as soon as it is done; with --json, one array at the end
+      const report: Reporter = {
+        working: (file) => progress.working(path.basename(file)),
+        report: (r) => {
+          if (!options.json) printLine(describe(r));
+        },
+        fileDone: () => progress.tick(),
+      };
       try {
         const reports = options.dryRun
-          ? await dryRun(app, extractor, paths)
-          : await classifyAndStore(app, extractor, paths);
+          ? await dryRun(app, extractor, paths, report)
+          : await classifyAndStore(app, extractor, paths, report);
+        progress.done();
         if (!options.dryRun) {
           const routed = reports.filter((r) => r.status === "done" && r.documentId !== null);
           await runRoutedHandlers(
@@ -66,12 +78,12 @@ export function registerClassify(program: Command): void {
           );
         }
         if (options.json) printJson(reports);
-        else for (const report of reports) printLine(describe(report));
         const waiting = reports.find((r) => r.status === "queued");
         if (waiting)
           throw new DocsortError(`not classified: ${waiting.reason ?? "the model is unavailable"}`);
-        if (reports.some((r) => r.status === "failed")) process.exitCode = 1;
+        if (reports.some((r) => r.status === "failed")) markFailed();
       } finally {
+        progress.done();
         await extractor.close();
         app.close();
       }
@@ -85,7 +97,19 @@ function checkFile(file: string): string {
   return resolved;
 }
 
-async function classifyAndStore(app: App, extractor: Extractor, paths: string[]): Promise<ClassifyReport[]> {
+/** What the command shows while it works: the file in hand, each document's result, each file finished. */
+interface Reporter {
+  working(file: string): void;
+  report(report: ClassifyReport): void;
+  fileDone(): void;
+}
+
+async function classifyAndStore(
+  app: App,
+  extractor: Extractor,
+  paths: string[],
+  reporter: Reporter,
+): Promise<ClassifyReport[]> {
   const { store } = app;
   const lease = registerInstance(store, "classify");
   recoverOrphans(store, app.logger);
@@ -98,6 +122,7 @@ async function classifyAndStore(app: App, extractor: Extractor, paths: string[])
   const reports: ClassifyReport[] = [];
   try {
     for (const file of paths) {
+      reporter.working(file);
       const stats = statSync(file);
       const sha256 = await sha256File(file);
       const outcome = registerFile(
@@ -108,8 +133,12 @@ async function classifyAndStore(app: App, extractor: Extractor, paths: string[])
       );
       const start = outcome.kind === "duplicate" ? outcome.original : outcome.document;
       const documents = await processDocument(ctx, start.id, signal);
-      if (outcome.kind === "duplicate") reports.push(storedReport(store, outcome.document));
-      reports.push(...documents.map((d) => storedReport(store, d)));
+      const stored = [...(outcome.kind === "duplicate" ? [outcome.document] : []), ...documents].map((d) =>
+        storedReport(store, d),
+      );
+      for (const r of stored) reporter.report(r);
+      reports.push(...stored);
+      reporter.fileDone();
     }
   } finally {
     lease.release();
@@ -139,13 +168,22 @@ function storedReport(store: Store, document: DocumentRecord): ClassifyReport {
 }
 
 /** The same extraction and classification, without the store. */
-async function dryRun(app: App, extractor: Extractor, paths: string[]): Promise<ClassifyReport[]> {
+async function dryRun(
+  app: App,
+  extractor: Extractor,
+  paths: string[],
+  reporter: Reporter,
+): Promise<ClassifyReport[]> {
   const classifier = await app.createClassifier();
   const reports: ClassifyReport[] = [];
   for (const file of paths) {
+    reporter.working(file);
     for (const node of await extractTree(extractor, file)) {
-      reports.push(await dryRunNode(app, classifier, node));
+      const report = await dryRunNode(app, classifier, node);
+      reporter.report(report);
+      reports.push(report);
     }
+    reporter.fileDone();
   }
   return reports;
 }
@@ -220,9 +258,9 @@ function emptyReport(file: string): ClassifyReport {
 
 function describe(r: ClassifyReport): string {
   const id = r.documentId === null ? "" : `#${r.documentId} `;
-  const head = `${id}${r.file}: ${r.status}`;
+  const head = `${id}${shown(r.file)}: ${r.status}`;
   const category = r.category ? ` ${r.category} ${formatConfidence(r.confidence)} (${r.source})` : "";
-  const reason = r.reason ? ` — ${r.reason}` : "";
-  const summary = r.summary ? `\n    ${r.summary}` : "";
+  const reason = r.reason ? ` — ${shown(r.reason)}` : "";
+  const summary = r.summary ? `\n    ${shown(r.summary)}` : "";
   return `${head}${category}${reason}${summary}`;
 }

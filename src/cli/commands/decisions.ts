@@ -31,7 +31,7 @@ export function registerDecisions(program: Command): void {
     .option("--json", "print a JSON array")
     .action(async (ids: string[], raw: unknown, command: Command) => {
       const options = parseInput(decisionOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const actor = resolveActor(options.by);
         const outcomes = ids.map((id) =>
@@ -55,7 +55,7 @@ export function registerDecisions(program: Command): void {
     .option("--json", "print one JSON object")
     .action(async (id: string, category: string, raw: unknown, command: Command) => {
       const options = parseInput(decisionOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const categories = app.config.taxonomy.map((c) => c.name);
         const outcome = setCategory(app.store, resolveDocument(app.store, id).id, category, categories, {
@@ -79,7 +79,7 @@ export function registerDecisions(program: Command): void {
     .option("--json", "print one JSON object")
     .action((id: string, raw: unknown, command: Command) => {
       const options = parseInput(decisionOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const outcome = undoDecision(app.store, resolveDocument(app.store, id).id, {
           actor: resolveActor(options.by),

@@ -1,4 +1,4 @@
-import { accessSync, constants, existsSync, mkdirSync } from "node:fs";
+import { accessSync, constants, existsSync } from "node:fs";
 import type { Command } from "commander";
 import { z } from "zod";
 import { fallsBackToBuiltin } from "../../classify/builtin/fallback-policy.js";
@@ -8,16 +8,12 @@ import { loadConfig } from "../../config/load-config.js";
 import type { Config } from "../../config/schema.js";
 import { errorMessage } from "../../errors.js";
 import { databasePath, Store } from "../../store/store.js";
+import type { Check } from "../doctor/check.js";
+import { checkHandlers } from "../doctor/handler-checks.js";
+import { markFailed } from "../exit-status.js";
 import { globalOptions } from "../global-options.js";
 import { printJson, printLine } from "../output/print.js";
 import { parseInput } from "../parse-input.js";
-
-interface Check {
-  name: string;
-  ok: boolean;
-  detail: string;
-  fix?: string;
-}
 
 const doctorOptions = z.object({ json: z.boolean().optional() });
 
@@ -32,16 +28,17 @@ export function registerDoctor(program: Command): void {
       const checks = [
         checkConfig(config),
         checkFolder("data folder", config.home, true),
-        checkDatabase(config),
+        ...(existsSync(config.home) ? [checkDatabase(config)] : []),
         checkFolder("inbox", config.inbox, false),
         checkPrompts(config),
         ...(await checkModel(config)),
+        ...(await checkHandlers(config)),
       ];
       if (checks.some((c) => (c.name === "ollama" || c.name === "model") && !c.ok))
         checks.push(checkFallback(config));
       if (options.json) printJson(checks);
       else for (const check of checks) printCheck(check);
-      if (checks.some((c) => !c.ok)) process.exitCode = 1;
+      if (checks.some((c) => !c.ok)) markFailed();
     });
 }
 
@@ -59,27 +56,39 @@ function checkConfig(config: Config): Check {
   };
 }
 
-function checkFolder(name: string, dir: string, mustWrite: boolean): Check {
+/** Doctor only looks: a missing data folder is reported, never created (a mistyped --home stays visible). */
+function checkFolder(name: string, dir: string, isData: boolean): Check {
   try {
     if (!existsSync(dir)) {
-      if (!mustWrite)
-        return { name, ok: true, detail: `${dir} does not exist yet; docsort watch creates it` };
-      mkdirSync(dir, { recursive: true });
+      if (!isData) return { name, ok: true, detail: `${dir} does not exist yet; docsort watch creates it` };
+      return {
+        name,
+        ok: false,
+        detail: `no docsort data at ${dir}`,
+        fix: "start docsort watch (it creates the folder), or check --home and DOCSORT_HOME",
+      };
     }
-    accessSync(dir, mustWrite ? constants.R_OK | constants.W_OK : constants.R_OK);
+    accessSync(dir, isData ? constants.R_OK | constants.W_OK : constants.R_OK);
     return { name, ok: true, detail: dir };
   } catch (error) {
     return {
       name,
       ok: false,
       detail: `${dir}: ${errorMessage(error)}`,
-      fix: `make ${dir} ${mustWrite ? "writable" : "readable"} for this user, or choose another folder`,
+      fix: `make ${dir} ${isData ? "writable" : "readable"} for this user, or choose another folder`,
     };
   }
 }
 
 function checkDatabase(config: Config): Check {
   const file = databasePath(config.home);
+  if (!existsSync(file))
+    return {
+      name: "database",
+      ok: false,
+      detail: `no database at ${file}`,
+      fix: "start docsort watch to create it",
+    };
   try {
     const store = Store.open(config.home);
     try {

@@ -10,6 +10,7 @@ import { loadLabels } from "../../eval/labels.js";
 import { NONE } from "../../eval/metrics.js";
 import { globalOptions } from "../global-options.js";
 import { formatConfidence, printJson, printLine } from "../output/print.js";
+import { type Progress, startProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 
@@ -36,7 +37,7 @@ export function registerEval(program: Command): void {
       const folder = path.resolve(dir);
       if (!existsSync(folder) || !statSync(folder).isDirectory())
         throw new UsageError(`${dir}: not a folder.`);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "none");
       const extractor = await app.createExtractor();
       try {
         const categories = app.config.taxonomy.map((c) => c.name);
@@ -44,7 +45,9 @@ export function registerEval(program: Command): void {
           path.resolve(options.labels ?? path.join(folder, "labels.json")),
           categories,
         );
-        const tty = process.stderr.isTTY === true && !options.json;
+        const steps = { extract: "eval: reading", classify: "eval: classifying" } as const;
+        let progress: Progress | undefined;
+        let step: keyof typeof steps | undefined;
         const report = await runEval({
           dir: folder,
           labels,
@@ -53,11 +56,16 @@ export function registerEval(program: Command): void {
           config: app.config,
           extractor,
           createLlm: (findExamples) => createLlm(app, findExamples),
-          onProgress: (done, total, file) => {
-            if (tty) process.stderr.write(`\r\u001b[2K${done + 1}/${total} ${file}`);
+          onProgress: (now, done, total, file) => {
+            if (now !== step) {
+              progress?.done();
+              step = now;
+              progress = startProgress(steps[now], total);
+            }
+            if (done === 0) progress?.working(file);
+            else progress?.tick(file);
           },
-        });
-        if (tty) process.stderr.write("\r\u001b[2K");
+        }).finally(() => progress?.done());
         if (options.json) printJson(report);
         else printReport(report);
       } finally {

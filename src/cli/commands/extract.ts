@@ -5,8 +5,9 @@ import { z } from "zod";
 import { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
 import { type ExtractedNode, extractTree } from "../../extract/extract-tree.js";
+import { markFailed } from "../exit-status.js";
 import { globalOptions } from "../global-options.js";
-import { formatMs, printJson, printLine } from "../output/print.js";
+import { formatMs, printJson, printLine, shown } from "../output/print.js";
 import { parseInput } from "../parse-input.js";
 
 const extractOptions = z.object({
@@ -26,13 +27,13 @@ export function registerExtract(program: Command): void {
       const resolved = path.resolve(file);
       if (!existsSync(resolved) || !statSync(resolved).isFile())
         throw new UsageError(`${file}: no such file.`);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "none");
       const extractor = await app.createExtractor();
       try {
         const nodes = await extractTree(extractor, resolved);
-        if (options.json) printJson(nodes.map(toJson));
+        if (options.json) printJson(nodes.map((node) => toJson(node, options.maxChars)));
         else for (const node of nodes) printNode(node, options.maxChars);
-        if (nodes.some((n) => n.error)) process.exitCode = 1;
+        if (nodes.some((n) => n.error)) markFailed();
       } finally {
         await extractor.close();
         app.close();
@@ -40,7 +41,8 @@ export function registerExtract(program: Command): void {
     });
 }
 
-function toJson(node: ExtractedNode) {
+/** With --max-chars, `text` holds at most that many characters and `textTruncated` says whether it was cut. */
+function toJson(node: ExtractedNode, maxChars: number | undefined) {
   if (node.error) {
     return {
       file: node.label,
@@ -49,10 +51,13 @@ function toJson(node: ExtractedNode) {
     };
   }
   const { children, ...result } = node.result ?? {};
+  const text = node.result?.text ?? "";
+  const cut = maxChars !== undefined && text.length > maxChars;
   return {
     file: node.label,
     depth: node.depth,
     ...result,
+    ...(maxChars === undefined ? {} : { text: cut ? text.slice(0, maxChars) : text, textTruncated: cut }),
     children: (children ?? []).map((c) => ({ name: c.name, size: c.bytes.byteLength })),
   };
 }
@@ -60,7 +65,9 @@ function toJson(node: ExtractedNode) {
 function printNode(node: ExtractedNode, maxChars: number | undefined): void {
   const indent = "  ".repeat(node.depth);
   if (node.error) {
-    printLine(`${indent}${node.label}: not readable (${node.error.code}): ${node.error.message}`);
+    printLine(
+      `${indent}${shown(node.label)}: not readable (${node.error.code}): ${shown(node.error.message)}`,
+    );
     return;
   }
   const r = node.result;
@@ -76,10 +83,10 @@ function printNode(node: ExtractedNode, maxChars: number | undefined): void {
     r.ocrPages ? `OCR ${r.ocrPages} page(s) in ${formatMs(r.ocrMs ?? 0)}` : undefined,
     formatMs(r.durationMs),
   ].filter((fact): fact is string => fact !== undefined);
-  printLine(`${indent}${node.label}: ${facts.join(", ")}`);
-  for (const warning of r.warnings) printLine(`${indent}  warning: ${warning}`);
+  printLine(`${indent}${shown(node.label)}: ${facts.join(", ")}`);
+  for (const warning of r.warnings) printLine(`${indent}  warning: ${shown(warning)}`);
   for (const child of r.children ?? [])
-    printLine(`${indent}  contains: ${child.name} (${child.bytes.byteLength} bytes)`);
+    printLine(`${indent}  contains: ${shown(child.name)} (${child.bytes.byteLength} bytes)`);
   const text = maxChars && r.text.length > maxChars ? `${r.text.slice(0, maxChars)}\n[…]` : r.text;
   printLine(`${indent}---`);
   printLine(text.trimEnd());

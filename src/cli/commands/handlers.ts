@@ -4,14 +4,17 @@ import { App, type GlobalOptions } from "../../app.js";
 import { UsageError } from "../../errors.js";
 import { defineHandler } from "../../handlers/handler-definition.js";
 import { createHandlerRegistry } from "../../handlers/index.js";
+import { preflightHandler } from "../../handlers/preflight.js";
 import { testHandler } from "../../handlers/test-handler.js";
 import { nowIso } from "../../store/clock.js";
 import { HANDLER_TRIGGERS } from "../../store/handler-triggers.js";
 import type { HandlerRecord } from "../../store/handlers-repo.js";
 import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
+import { markFailed } from "../exit-status.js";
 import { globalOptions } from "../global-options.js";
-import { printJson, printLine, truncate } from "../output/print.js";
+import { printJson, printLine, printNote, truncate } from "../output/print.js";
+import { startProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 import { withApp } from "../with-app.js";
@@ -19,6 +22,7 @@ import { withApp } from "../with-app.js";
 const NAME = /^[A-Za-z0-9][A-Za-z0-9._-]{0,63}$/;
 const nameSchema = z.string().regex(NAME, "letters, digits, . _ - (at most 64)");
 const jsonOption = z.object({ json: z.boolean().optional() });
+const listOptions = jsonOption.extend({ wide: z.boolean().optional() });
 const addOptions = z.object({
   kind: z.string().min(1),
   on: z.string().optional(),
@@ -40,9 +44,10 @@ export function registerHandlers(program: Command): void {
     .command("list")
     .description("every handler, in the order they run")
     .option("--json", "print a JSON array")
+    .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
     .action((raw: unknown, command: Command) =>
       withApp(command, (app) => {
-        const options = parseInput(jsonOption, raw);
+        const options = parseInput(listOptions, raw);
         const list = app.store.handlers.list();
         if (options.json) return printJson(list.map((h) => ({ ...h, config: redact(h.config) })));
         const rows = list.map((h) => [
@@ -53,11 +58,19 @@ export function registerHandlers(program: Command): void {
           h.minConfidence,
           h.enabled ? "yes" : "no",
           h.position,
-          truncate(JSON.stringify(redact(h.config)), 50),
+          JSON.stringify(redact(h.config)),
         ]);
-        printLine(
-          renderTable(["NAME", "KIND", "TRIGGER", "ON", "MIN CONF", "ENABLED", "ORDER", "CONFIG"], rows),
-        );
+        const columns = [
+          "NAME",
+          "KIND",
+          "TRIGGER",
+          { header: "ON", flex: true },
+          "MIN CONF",
+          "ENABLED",
+          "ORDER",
+          { header: "CONFIG", flex: true, pipeMax: 50 },
+        ];
+        printLine(renderTable(columns, rows, { wide: options.wide }));
       }),
     );
 
@@ -115,6 +128,11 @@ export function registerHandlers(program: Command): void {
           ? app.store.handlers.replace(name, definition, nowIso())
           : app.store.handlers.add(definition, nowIso());
         printLine(`${exists ? "replaced" : "added"} ${describe(saved)}`);
+        const { problems } = await preflightHandler(saved, createHandlerRegistry(), {
+          env: process.env,
+          cwd: process.cwd(),
+        });
+        for (const problem of problems) printNote(`warning: ${name}: ${problem.problem}; ${problem.fix}`);
       } finally {
         app.close();
       }
@@ -189,11 +207,12 @@ export function registerHandlers(program: Command): void {
         const options = parseInput(testOptions, raw);
         const handler = findHandler(app.store, name);
         const document = resolveDocument(app.store, options.document);
+        const progress = startProgress(`trying ${handler.name} on document #${document.id}`);
         const report = await testHandler(
           { services: app.handlerServices(), registry: createHandlerRegistry() },
           handler,
           document,
-        );
+        ).finally(() => progress.done());
         if (options.json) printJson(report);
         else {
           printLine(
@@ -206,7 +225,7 @@ export function registerHandlers(program: Command): void {
               : `  would fail: ${report.summary}${report.wouldRetry ? " (and be retried)" : " (and be dead)"}`,
           );
         }
-        if (!report.ok) process.exitCode = 1;
+        if (!report.ok) markFailed();
       }),
     );
 }

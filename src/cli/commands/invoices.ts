@@ -9,22 +9,32 @@ import { approveInvoice, rejectInvoice } from "../../invoices/approval.js";
 import { clearDuplicateFlag, undoNotDuplicate } from "../../invoices/duplicate-flag.js";
 import { exportRow, invoicesCsv } from "../../invoices/export-invoices.js";
 import { formatMinor } from "../../invoices/parse-money.js";
+import { reopenInvoice } from "../../invoices/reopen.js";
+import type { HandlerRunRecord } from "../../store/handler-runs-repo.js";
 import { INVOICE_STATUSES } from "../../store/invoice-columns.js";
 import type { InvoiceRecord } from "../../store/invoices-repo.js";
 import type { Store } from "../../store/store.js";
-import { printJson, printLine, truncate } from "../output/print.js";
+import { markFailedRuns } from "../exit-status.js";
+import { printJson, printLine } from "../output/print.js";
+import { startProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
+import { terminal } from "../output/terminal.js";
 import { parseInput } from "../parse-input.js";
 import { withApp } from "../with-app.js";
 
-const listOptions = z.object({ status: z.enum(INVOICE_STATUSES).optional(), json: z.boolean().optional() });
-const jsonOption = z.object({ json: z.boolean().optional() });
+const listOptions = z.object({
+  status: z.enum(INVOICE_STATUSES).optional(),
+  json: z.boolean().optional(),
+  wide: z.boolean().optional(),
+});
+const showOptions = z.object({ json: z.boolean().optional(), wide: z.boolean().optional() });
 const byOption = z.object({ by: z.string().min(1).optional(), json: z.boolean().optional() });
 const notDuplicateOptions = z.object({
   by: z.string().min(1).optional(),
   note: z.string().trim().min(1).optional(),
   json: z.boolean().optional(),
 });
+const approveOptions = byOption.extend({ force: z.boolean().optional() });
 const rejectOptions = z.object({
   reason: z.string().trim().min(1, "say why"),
   by: z.string().min(1).optional(),
@@ -46,6 +56,7 @@ export function registerInvoices(program: Command): void {
     .description("every invoice, oldest first, with its status and failed checks")
     .option("--status <status>", `only this status (${INVOICE_STATUSES.join(", ")})`)
     .option("--json", "print a JSON array")
+    .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
     .action((raw: unknown, command: Command) =>
       withApp(command, (app) => {
         const options = parseInput(listOptions, raw);
@@ -56,7 +67,7 @@ export function registerInvoices(program: Command): void {
         const rows = list.map((i) => [
           i.id,
           i.status,
-          truncate(i.vendor ?? "", 30),
+          i.vendor ?? "",
           i.invoiceNumber ?? "",
           i.invoiceDate ?? "",
           i.totalMinor === null ? "" : formatMinor(i.totalMinor, i.currency),
@@ -64,9 +75,18 @@ export function registerInvoices(program: Command): void {
           i.documentId,
           i.duplicateOf ? `duplicate of #${i.duplicateOf}` : failedChecks(i),
         ]);
-        printLine(
-          renderTable(["ID", "STATUS", "VENDOR", "NUMBER", "DATE", "TOTAL", "CUR", "DOC", "NOTE"], rows),
-        );
+        const columns = [
+          "ID",
+          "STATUS",
+          { header: "VENDOR", flex: true, pipeMax: 30 },
+          { header: "NUMBER", flex: true },
+          "DATE",
+          "TOTAL",
+          "CUR",
+          "DOC",
+          { header: "NOTE", flex: true },
+        ];
+        printLine(renderTable(columns, rows, { wide: options.wide }));
       }),
     );
 
@@ -75,15 +95,16 @@ export function registerInvoices(program: Command): void {
     .description("an invoice: every field with the quote it came from, the checks, the archive copy")
     .argument("<id>")
     .option("--json", "print one JSON object")
+    .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
     .action((rawId: string, raw: unknown, command: Command) =>
       withApp(command, (app) => {
-        const options = parseInput(jsonOption, raw);
+        const options = parseInput(showOptions, raw);
         const invoice = findInvoice(app.store, rawId);
         const runs = app.store.handlerRuns
           .forDocument(invoice.documentId)
           .filter((r) => r.trigger !== "document.classified");
         if (options.json) return printJson({ ...invoice, runs });
-        printInvoice(invoice);
+        printInvoice(invoice, options.wide === true);
         for (const run of runs) printLine(`  ${describeRun(run)}`);
       }),
     );
@@ -93,18 +114,33 @@ export function registerInvoices(program: Command): void {
     .description("approve an invoice: fires the handlers on invoice.approved (e.g. a webhook to accounting)")
     .argument("<id>")
     .option("--by <name>", "who approves (default: your user name)")
+    .option("--force", "approve even though checks failed, without asking")
     .option("--json", "print the invoice and the runs as JSON")
+    .addHelpText(
+      "after",
+      "\nExit code 1 when one of the invoice.approved handler runs failed (see docsort runs).",
+    )
     .action((rawId: string, raw: unknown, command: Command) =>
       withApp(command, async (app) => {
-        const options = parseInput(byOption, raw);
-        const id = parseId(rawId);
-        const { invoice, runs } = approveInvoice(app.store, id, options.by ?? actor());
-        const finished =
-          runs.created.length > 0 ? await runNow(app, [invoice.documentId], "invoices approve") : [];
+        const options = parseInput(approveOptions, raw);
+        await confirmFailedChecks(findInvoice(app.store, rawId), options.force === true);
+        const { invoice, runs } = approveInvoice(app.store, parseId(rawId), options.by ?? actor());
+        const progress = startProgress(`running the invoice.approved handlers of invoice #${invoice.id}`);
+        let finished: HandlerRunRecord[] = [];
+        try {
+          if (runs.created.length > 0) finished = await runNow(app, [invoice.documentId], "invoices approve");
+        } finally {
+          progress.done();
+        }
+        const failed = markFailedRuns(finished);
         if (options.json) return printJson({ invoice, runs: finished });
         printLine(`invoice #${invoice.id} approved`);
         if (runs.created.length === 0) printLine("  no handler listens to invoice.approved");
         for (const run of finished) printLine(`  ${describeRun(run)}`);
+        if (failed > 0)
+          printLine(
+            `  ${failed} handler run${failed === 1 ? "" : "s"} failed: see docsort runs --document ${invoice.documentId}; docsort watch retries them (or docsort retry --document ${invoice.documentId})`,
+          );
       }),
     );
 
@@ -118,7 +154,24 @@ export function registerInvoices(program: Command): void {
       withApp(command, (app) => {
         const options = parseInput(rejectOptions, raw);
         const invoice = rejectInvoice(app.store, parseId(rawId), options.by ?? actor(), options.reason);
-        printLine(`invoice #${invoice.id} rejected: ${options.reason}`);
+        printLine(
+          `invoice #${invoice.id} rejected: ${options.reason} (undo: docsort invoices reopen ${invoice.id})`,
+        );
+      }),
+    );
+
+  invoices
+    .command("reopen")
+    .description("undo a rejection: the invoice can be approved or rejected again")
+    .argument("<id>")
+    .option("--by <name>", "who reopens it (default: your user name)")
+    .option("--json", "print the invoice as JSON")
+    .action((rawId: string, raw: unknown, command: Command) =>
+      withApp(command, (app) => {
+        const options = parseInput(byOption, raw);
+        const invoice = reopenInvoice(app.store, parseId(rawId), options.by ?? actor());
+        if (options.json) return printJson(invoice);
+        printLine(`invoice #${invoice.id} reopened: ${invoice.status}`);
       }),
     );
 
@@ -169,14 +222,37 @@ export function registerInvoices(program: Command): void {
     .action((raw: unknown, command: Command) =>
       withApp(command, (app) => {
         const options = parseInput(exportOptions, raw);
-        const list = app.store.invoices.list({ since: options.since, status: options.status });
-        if (options.format === "json") printJson(list.map(exportRow));
-        else process.stdout.write(invoicesCsv(list));
+        const progress = startProgress("exporting the ledger");
+        try {
+          const list = app.store.invoices.list({ since: options.since, status: options.status });
+          if (options.format === "json") printJson(list.map(exportRow));
+          else terminal().data(invoicesCsv(list));
+        } finally {
+          progress.done();
+        }
       }),
     );
 }
 
-function printInvoice(i: InvoiceRecord): void {
+/**
+ * Approving an invoice whose checks failed (the amounts do not add up, the IBAN is wrong…) is a decision a person
+ * makes knowingly: on a terminal they are asked; elsewhere --force says so.
+ */
+async function confirmFailedChecks(invoice: InvoiceRecord, force: boolean): Promise<void> {
+  const failed = invoice.checks.filter((c) => c.status === "failed");
+  if (failed.length === 0 || force) return;
+  const list = failed.map((c) => `${c.name} (${c.message})`).join("; ");
+  if (!process.stdin.isTTY || !process.stdout.isTTY)
+    throw new UsageError(
+      `invoice #${invoice.id} has failed checks: ${list}. Look at docsort invoices show ${invoice.id}; approve anyway with --force.`,
+    );
+  printLine(`invoice #${invoice.id} has failed checks: ${list}`);
+  const { confirm } = await import("@inquirer/prompts");
+  if (!(await confirm({ message: `Approve invoice #${invoice.id} anyway?`, default: false })))
+    throw new UsageError(`invoice #${invoice.id} was not approved.`);
+}
+
+function printInvoice(i: InvoiceRecord, wide: boolean): void {
   printLine(
     `Invoice #${i.id}  ${i.status}${i.documentType === "credit_note" ? "  (credit note)" : ""}  document #${i.documentId}`,
   );
@@ -190,29 +266,38 @@ function printInvoice(i: InvoiceRecord): void {
   const rows = Object.entries(i.fields).map(([name, field]) => [
     name,
     field.value === null ? "" : String(field.value),
-    truncate(field.quote, 40),
-    truncate(field.notes.join("; "), 60),
+    field.quote,
+    field.notes.join("; "),
   ]);
-  printLine(renderTable(["FIELD", "VALUE", "QUOTE", "NOTES"], rows));
+  const table = { wide };
+  printLine(
+    renderTable(
+      [
+        "FIELD",
+        { header: "VALUE", flex: true },
+        { header: "QUOTE", flex: true, pipeMax: 40 },
+        { header: "NOTES", flex: true, pipeMax: 60 },
+      ],
+      rows,
+      table,
+    ),
+  );
   if (i.lineItems.length > 0) {
     printLine();
     printLine(
       renderTable(
-        ["LINE", "QTY", "UNIT PRICE", "AMOUNT"],
-        i.lineItems.map((l) => [
-          truncate(l.description, 50),
-          l.quantity ?? "",
-          l.unitPrice ?? "",
-          l.amountRaw ?? "",
-        ]),
+        [{ header: "LINE", flex: true, pipeMax: 50 }, "QTY", "UNIT PRICE", "AMOUNT"],
+        i.lineItems.map((l) => [l.description, l.quantity ?? "", l.unitPrice ?? "", l.amountRaw ?? ""]),
+        table,
       ),
     );
   }
   printLine();
   printLine(
     renderTable(
-      ["CHECK", "RESULT", "MESSAGE"],
-      i.checks.map((c) => [c.name, c.status, truncate(c.message, 90)]),
+      ["CHECK", "RESULT", { header: "MESSAGE", flex: true, pipeMax: 90 }],
+      i.checks.map((c) => [c.name, c.status, c.message]),
+      table,
     ),
   );
 }

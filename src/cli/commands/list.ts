@@ -4,8 +4,9 @@ import { z } from "zod";
 import { App } from "../../app.js";
 import { DOCUMENT_STATUSES } from "../../store/document-status.js";
 import { listDocuments } from "../../store/document-views.js";
+import { checkCategory } from "../categories.js";
 import { globalOptions } from "../global-options.js";
-import { formatConfidence, printJson, printLine, truncate } from "../output/print.js";
+import { formatConfidence, printJson, printLine } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 
@@ -14,6 +15,7 @@ const listOptions = z.object({
   category: z.string().min(1).optional(),
   limit: z.coerce.number().int().positive().optional(),
   json: z.boolean().optional(),
+  wide: z.boolean().optional(),
 });
 
 export function registerList(program: Command): void {
@@ -24,10 +26,12 @@ export function registerList(program: Command): void {
     .option("--category <category>", "only this category")
     .option("--limit <n>", "at most this many")
     .option("--json", "print a JSON array")
+    .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(listOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
+        if (options.category) checkCategory(app.config, options.category);
         const documents = listDocuments(app.store.db, options);
         if (options.json) {
           printJson(documents);
@@ -44,9 +48,18 @@ export function registerList(program: Command): void {
           formatConfidence(d.confidence),
           d.source ?? "",
           displayPath(app.config.inbox, d.path),
-          truncate(d.reason ?? "", 60),
+          d.reason ?? "",
         ]);
-        printLine(renderTable(["ID", "STATUS", "CATEGORY", "CONF", "SOURCE", "FILE", "REASON"], rows));
+        const columns = [
+          "ID",
+          "STATUS",
+          "CATEGORY",
+          "CONF",
+          "SOURCE",
+          { header: "FILE", flex: true, cut: "middle" as const },
+          { header: "REASON", flex: true, pipeMax: 60 },
+        ];
+        printLine(renderTable(columns, rows, { wide: options.wide }));
       } finally {
         app.close();
       }

@@ -8,8 +8,10 @@ import { nowIso } from "../../store/clock.js";
 import type { HandlerRunRecord } from "../../store/handler-runs-repo.js";
 import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
+import { markFailed } from "../exit-status.js";
 import { globalOptions } from "../global-options.js";
 import { printJson, printLine } from "../output/print.js";
+import { startProgress } from "../output/progress.js";
 import { parseInput } from "../parse-input.js";
 
 const retryOptions = z.object({
@@ -33,7 +35,7 @@ export function registerRetry(program: Command): void {
         Boolean,
       );
       if (chosen.length !== 1) throw new UsageError("give one of: a run id, --document ID, or --dead.");
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const selected = select(app.store, runArg, options.document, options.dead === true);
         if (selected.length === 0) {
@@ -46,21 +48,29 @@ export function registerRetry(program: Command): void {
             nowIso(),
           ),
         );
-        const finished = await runNow(app, [...new Set(requeued.map((r) => r.documentId))], "retry");
+        const progress = startProgress("retry", requeued.length);
+        const finished = await runNow(
+          app,
+          [...new Set(requeued.map((r) => r.documentId))],
+          "retry",
+          (run) => {
+            if (!options.json) printLine(describeRun(run));
+            progress.tick(run.handlerName);
+          },
+        ).finally(() => progress.done());
         const retriedIds = new Set(requeued.map((r) => r.id));
         const results = requeued.map(
           (r) => finished.find((f) => f.id === r.id) ?? app.store.handlerRuns.get(r.id) ?? r,
         );
         if (options.json) printJson(results);
         else {
-          for (const run of finished) printLine(describeRun(run));
           for (const run of results.filter((r) => !finished.some((f) => f.id === r.id)))
             printLine(
               `run #${run.id} ${run.handlerName}: re-queued (${run.status}); a running docsort watch takes it`,
             );
         }
         if (results.some((r) => retriedIds.has(r.id) && (r.status === "failed" || r.status === "dead")))
-          process.exitCode = 1;
+          markFailed();
       } finally {
         app.close();
       }

@@ -10,7 +10,7 @@ import { runInteractiveReview } from "../../review/interactive-review.js";
 import { buildReviewCard } from "../../review/review-card.js";
 import { listReviewQueue } from "../../review/review-queue.js";
 import { globalOptions } from "../global-options.js";
-import { formatConfidence, printJson, printLine, truncate } from "../output/print.js";
+import { formatConfidence, printJson, printLine } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 import { runRoutedHandlers } from "../run-routed.js";
@@ -19,6 +19,7 @@ const reviewOptions = z.object({
   list: z.boolean().optional(),
   json: z.boolean().optional(),
   by: z.string().min(1).optional(),
+  wide: z.boolean().optional(),
 });
 
 export function registerReview(program: Command): void {
@@ -27,6 +28,7 @@ export function registerReview(program: Command): void {
     .description("review the documents waiting for a person, with the keyboard (or --list them)")
     .option("--list", "print the review queue instead of asking")
     .option("--json", "with --list: print a JSON array")
+    .option("--wide", "with --list: every column in full")
     .option("--by <name>", "who decides (default: the OS user name)")
     .addHelpText(
       "after",
@@ -34,7 +36,7 @@ export function registerReview(program: Command): void {
     )
     .action(async (raw: unknown, command: Command) => {
       const options = parseInput(reviewOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const { store, config } = app;
         const builtin = new BuiltinClassifier(
@@ -51,11 +53,20 @@ export function registerReview(program: Command): void {
               `${c.priority ? "★ " : ""}${c.category ?? "—"}`,
               formatConfidence(c.confidence),
               c.source ?? "",
-              truncate(c.name, 40),
-              truncate(c.reason, 60),
+              c.name,
+              c.reason,
               c.alternatives.map((a) => a.category).join(", "),
             ]);
-            printLine(renderTable(["ID", "CATEGORY", "CONF", "SOURCE", "FILE", "WHY", "ALTERNATIVES"], rows));
+            const columns = [
+              "ID",
+              "CATEGORY",
+              "CONF",
+              "SOURCE",
+              { header: "FILE", flex: true, cut: "middle" as const, pipeMax: 40 },
+              { header: "WHY", flex: true, pipeMax: 60 },
+              { header: "ALTERNATIVES", flex: true },
+            ];
+            printLine(renderTable(columns, rows, { wide: options.wide }));
           }
           return;
         }

@@ -86,7 +86,7 @@ export function registerRules(program: Command): void {
     .option("--json", "print a JSON array")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(jsonOption, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const all = new RulesRepo(app.store.db).list();
         if (options.json) printJson(all);
@@ -94,7 +94,15 @@ export function registerRules(program: Command): void {
         else {
           printLine(
             renderTable(
-              ["ID", "FIELD", "MATCH", "PATTERN", "CATEGORY", "BY", "NOTE"],
+              [
+                "ID",
+                "FIELD",
+                "MATCH",
+                { header: "PATTERN", flex: true },
+                "CATEGORY",
+                "BY",
+                { header: "NOTE", flex: true },
+              ],
               all.map((r) => [
                 r.id,
                 r.field,
@@ -118,7 +126,7 @@ export function registerRules(program: Command): void {
     .argument("<id>", "rule id (see docsort rules list)")
     .action((raw: string, _options: unknown, command: Command) => {
       const id = parseInput(idSchema, raw, "rule id");
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const repo = new RulesRepo(app.store.db);
         const rule = repo.get(id);
@@ -137,7 +145,7 @@ export function registerRules(program: Command): void {
     .option("--json", "print a JSON array")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(suggestOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const suggestions = suggestRules(
           new ExamplesIndex(app.store.db).all(),

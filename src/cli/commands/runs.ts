@@ -4,7 +4,7 @@ import { App } from "../../app.js";
 import { RUN_STATUSES } from "../../store/handler-runs-repo.js";
 import { resolveDocument } from "../document-id.js";
 import { globalOptions } from "../global-options.js";
-import { printJson, printLine, truncate } from "../output/print.js";
+import { printJson, printLine } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 
@@ -13,6 +13,7 @@ const runsOptions = z.object({
   document: z.string().optional(),
   limit: z.coerce.number().int().positive().default(100),
   json: z.boolean().optional(),
+  wide: z.boolean().optional(),
 });
 
 export function registerRuns(program: Command): void {
@@ -23,9 +24,10 @@ export function registerRuns(program: Command): void {
     .option("--document <id>", "only the runs of this document")
     .option("--limit <n>", "at most this many (default 100)")
     .option("--json", "print a JSON array")
+    .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(runsOptions, raw);
-      const app = App.open(globalOptions(command), false);
+      const app = App.open(globalOptions(command), false, "existing");
       try {
         const documentId = options.document ? resolveDocument(app.store, options.document).id : undefined;
         const runs = app.store.handlerRuns.list({ status: options.status, documentId, limit: options.limit });
@@ -47,14 +49,19 @@ export function registerRuns(program: Command): void {
           r.status === "failed" || r.status === "pending"
             ? (r.nextAttemptAt ?? "").replace("T", " ").slice(0, 19)
             : "",
-          truncate(r.lastError ?? "", 70),
+          r.lastError ?? "",
         ]);
-        printLine(
-          renderTable(
-            ["RUN", "STATUS", "HANDLER", "TRIGGER", "DOC", "TRIES", "NEXT ATTEMPT", "LAST ERROR"],
-            rows,
-          ),
-        );
+        const columns = [
+          "RUN",
+          "STATUS",
+          { header: "HANDLER", flex: true },
+          "TRIGGER",
+          "DOC",
+          "TRIES",
+          "NEXT ATTEMPT",
+          { header: "LAST ERROR", flex: true, pipeMax: 70 },
+        ];
+        printLine(renderTable(columns, rows, { wide: options.wide }));
       } finally {
         app.close();
       }

@@ -1,10 +1,19 @@
+import { displayValue } from "./display-text.js";
+import { terminal } from "./terminal.js";
+
 /** Reading commands print one JSON value with --json; people get text. */
-export function printJson(value: unknown, out: NodeJS.WritableStream = process.stdout): void {
-  out.write(`${JSON.stringify(value, null, 2)}\n`);
+export function printJson(value: unknown): void {
+  terminal().data(`${JSON.stringify(value, null, 2)}\n`);
 }
 
-export function printLine(line = "", out: NodeJS.WritableStream = process.stdout): void {
-  out.write(`${line}\n`);
+/** A line for people on stdout, above any live line; control characters are escaped. */
+export function printLine(line = ""): void {
+  terminal().out(line);
+}
+
+/** A warning or note on stderr (`docsort: …`), above any live line. */
+export function printNote(line: string): void {
+  terminal().err(`docsort: ${line}`);
 }
 
 export function formatConfidence(value: number | null | undefined): string {
@@ -15,7 +24,11 @@ export function formatMs(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+/** One line of at most `max` characters: whitespace runs become one space, control characters are escaped. */
 export function truncate(text: string, max: number): string {
-  const flat = text.replace(/\s+/g, " ").trim();
+  const flat = displayValue(text.replace(/\s+/g, " ").trim());
   return flat.length > max ? `${flat.slice(0, max - 1)}…` : flat;
 }
+
+/** A document-derived value (file name, path, subject, reason) for one line of output. */
+export { displayValue as shown } from "./display-text.js";
