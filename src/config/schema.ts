@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { DEFAULT_TAXONOMY } from "./default-taxonomy.js";
+import { mailSchema } from "./mail-schema.js";
 
 const MiB = 1024 * 1024;
 
@@ -279,6 +280,7 @@ export const configFileSchema = z.strictObject({
   log: logSchema.prefault({}),
   outbox: outboxSchema.prefault({}),
   invoices: invoicesSchema.prefault({}),
+  mail: mailSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
