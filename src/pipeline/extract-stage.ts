@@ -44,8 +44,9 @@ export async function runExtraction(
     });
   }
 
+  const found = ctx.opensAttachments?.(document) === false ? [] : (result.children ?? []);
   const children = await Promise.all(
-    (result.children ?? []).map(async (child) => ({
+    found.map(async (child) => ({
       name: child.name,
       size: child.bytes.byteLength,
       ...(await ctx.blobs.put(child.bytes)),

@@ -179,6 +179,16 @@ export class MailMessagesRepo {
       .run(documentId, messageRow, part);
   }
 
+  /** A message document whose rule took it whole (`take: message`): its attachments are not documents. */
+  keptWhole(documentId: number): boolean {
+    const row = this.db
+      .prepare<[number], { n: number }>(`
+        SELECT count(*) AS n FROM mail_documents l JOIN mail_messages m ON m.id = l.message_row
+        WHERE l.document_id = ? AND l.part = 'message' AND m.take = 'message'`)
+      .get(documentId);
+    return (row?.n ?? 0) > 0;
+  }
+
   documentIds(messageRow: number): number[] {
     return this.db
       .prepare<[number], { document_id: number }>(

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { App } from "../../app.js";
 import { describeLearning } from "../../review/describe-learning.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
+import type { MailOrigin } from "../../store/mail-messages-repo.js";
 import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
 import { globalOptions } from "../global-options.js";
@@ -59,6 +60,7 @@ export function documentDetails(store: Store, document: DocumentRecord) {
     duplicates: store.documents.duplicatesOf(document.id),
     handlerRuns: store.handlerRuns.forDocument(document.id),
     invoice: store.invoices.forDocument(document.id) ?? null,
+    mail: store.mailMessages.originOf(document.id) ?? null,
   };
 }
 
@@ -72,6 +74,7 @@ function printDetails(details: Details): void {
   printLine(`  sha256     ${d.sha256}`);
   printLine(`  size       ${d.size} bytes${d.mime ? `, ${d.mime}` : ""}`);
   printLine(`  added      ${d.createdAt}   updated ${d.updatedAt}   attempts ${d.attempts}`);
+  if (details.mail) printMailOrigin(details.mail);
   if (details.parent) printLine(`  inside     #${details.parent.id} ${details.parent.name}`);
   if (details.duplicateOf)
     printLine(`  duplicate  of #${details.duplicateOf.id} ${details.duplicateOf.path}`);
@@ -120,6 +123,23 @@ function printDetails(details: Details): void {
     truncate(e.message ?? "", 80),
   ]);
   printLine(renderTable(["WHEN", "EVENT", "STATUS", "MESSAGE"], rows));
+}
+
+/** Where a document that came by mail came from: sender, subject, date and Message-ID of its message. */
+function printMailOrigin(mail: MailOrigin): void {
+  printLine(
+    `  mail       ${mail.account}/${mail.folder} uid ${mail.uid} (rule ${mail.rule}, take ${mail.take})`,
+  );
+  printLine(`  from       ${mail.sender ?? "?"}`);
+  printLine(`  subject    ${mail.subject ?? ""}`);
+  printLine(`  date       ${mail.sentAt ?? "?"}   received ${mail.receivedAt ?? "?"}`);
+  printLine(`  message-id ${mail.messageId ?? "(none)"}`);
+  if (mail.action !== "none") {
+    const what = mail.action === "move" ? `move to ${mail.moveTo}` : mail.action;
+    printLine(
+      `  on server  ${what}: ${mail.actionStatus}${mail.actionError ? ` — ${mail.actionError}` : ""}`,
+    );
+  }
 }
 
 function indent(text: string): string {

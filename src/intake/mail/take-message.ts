@@ -42,7 +42,7 @@ export async function takeMessage(
     return record(ctx, place, summary, match, { status: "too_large", reason, sha256: null, files: [] });
   }
   const fetched = await client.fetchOne(String(summary.uid), { uid: true, source: true }, { uid: true });
-  if (!fetched || !fetched.source) return { kind: "gone" };
+  if (fetched === false || !fetched.source) return { kind: "gone" };
   const source = new Uint8Array(fetched.source);
   const sha256 = createHash("sha256").update(source).digest("hex");
   const sameBytes = store.mailMessages.findTaken(account.name, { sha256 });
