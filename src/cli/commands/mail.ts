@@ -1,8 +1,10 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import { App } from "../../app.js";
+import { DocsortError } from "../../errors.js";
 import type { TakenMessage } from "../../intake/mail/folder-context.js";
 import { messageLabel } from "../../intake/mail/folder-context.js";
+import { MailConnectionError } from "../../intake/mail/mail-connection.js";
 import { configDir, unknownAccount } from "../../intake/mail/mail-intake.js";
 import type { PlannedMessage } from "../../intake/mail/sync-folder.js";
 import { testAccount } from "../../intake/mail/test-account.js";
@@ -33,7 +35,13 @@ export function registerMail(program: Command): void {
       try {
         const account = app.config.mail.accounts.find((a) => a.name === name);
         if (!account) throw unknownAccount(name, app.config.mail.accounts);
-        const check = await testAccount(account, configDir(app.config), app.existingStore());
+        const check = await testAccount(account, configDir(app.config), app.existingStore()).catch(
+          (error: unknown) => {
+            if (error instanceof MailConnectionError)
+              throw new DocsortError(`mail account "${name}": ${error.message}`, 1, { cause: error });
+            throw error;
+          },
+        );
         if (options.json) printJson(check);
         else {
           const security = check.encrypted

@@ -3,15 +3,15 @@ import path from "node:path";
 import { rootCertificates } from "node:tls";
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
 import type { MailAccount } from "../../config/mail-schema.js";
-import { ConfigError } from "../../errors.js";
+import { ConfigError, DocsortError } from "../../errors.js";
 import { explainImapError, type MailFault } from "./explain-imap-error.js";
 import { readPassword } from "./mail-password.js";
 
 /** An IMAP fault explained in one sentence; `kind` says whether waiting can fix it. */
-export class MailConnectionError extends Error {
+export class MailConnectionError extends DocsortError {
   readonly kind: MailFault["kind"];
   constructor(fault: MailFault, options?: { cause?: unknown }) {
-    super(fault.message, options);
+    super(fault.message, 1, options);
     this.name = "MailConnectionError";
     this.kind = fault.kind;
   }
