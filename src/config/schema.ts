@@ -8,10 +8,8 @@ const MiB = 1024 * 1024;
 export const categorySchema = z.strictObject({
   name: z
     .string()
-    .regex(
-      /^[a-z][a-z0-9_]*$/,
-      "a category name is lower-case letters, digits and _, starting with a letter",
-    ),
+    .regex(/^[a-z][a-z0-9_]*$/, "a category name is lower-case letters, digits and _, starting with a letter")
+    .describe("The label the model answers with and handlers fire on: lower-case letters, digits and _."),
   description: z.string().min(1).describe("Used in the prompt: what belongs in this category."),
 });
 export type Category = z.infer<typeof categorySchema>;

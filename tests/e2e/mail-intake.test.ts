@@ -373,7 +373,38 @@ describe("docsort watch with a mailbox", () => {
       "SELECT name, parent_id FROM documents WHERE parent_id IS NULL ORDER BY id",
     );
     expect(docs.map((d) => d.name)).toEqual(["drop 1.eml", "drop 2.eml", "drop 3.eml", "drop 4.eml"]);
+    // `take: both`: the pipeline opens each message and its PDF becomes a child document
+    const children = () =>
+      dbQuery<{ name: string }>("SELECT name FROM documents WHERE parent_id IS NOT NULL ORDER BY name").map(
+        (d) => d.name,
+      );
+    await until(
+      () => children().length === 4,
+      60_000,
+      () => children().join(", "),
+    );
+    expect(children()).toEqual(["drop-1.pdf", "drop-2.pdf", "drop-3.pdf", "drop-4.pdf"]);
     watch.child.kill("SIGTERM");
     await watch.exited;
   }, 240_000);
+
+  it("take: message keeps the message as one document whose attachments are not opened", async () => {
+    await server.append(
+      buildMail({
+        subject: "keep whole",
+        text: "A letter with an attached PDF, kept as one document.",
+        parts: [{ type: "application/pdf", content: tinyPdf("Attached page"), filename: "page.pdf" }],
+      }),
+    );
+    writeConfig({ rules: [{ take: "message" }] });
+    const once = await runDocsort(["watch", "--once"], withPassword(), 120_000);
+    expect(once.code, once.stdout + once.stderr).toBe(0);
+    const docs = dbQuery<{ name: string; status: string; parent_id: number | null }>(
+      "SELECT name, status, parent_id FROM documents",
+    );
+    expect(docs).toEqual([
+      { name: "keep whole.eml", status: expect.stringMatching(/^(done|needs_review)$/), parent_id: null },
+    ]);
+    expect((await server.messages())[0]?.flags).toEqual([]);
+  }, 180_000);
 });
