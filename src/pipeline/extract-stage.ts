@@ -1,6 +1,7 @@
 import { stat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
+import { registerFoundFile } from "../intake/register-found-file.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
@@ -110,37 +111,18 @@ interface StoredChild {
 }
 
 function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChild, now: string): void {
-  const { store } = ctx;
-  const original = store.documents.findOriginal(child.sha256);
-  const common = {
-    sha256: child.sha256,
-    path: `${parent.path}#${child.name}`,
-    name: child.name,
-    size: child.size,
-    parentId: parent.id,
-    depth: parent.depth + 1,
-    blobPath: child.path,
-  };
-  if (original) {
-    const reason = `same content as document #${original.id} (${original.name})`;
-    const duplicate = store.documents.insert(
-      { ...common, status: "duplicate", duplicateOf: original.id, reason },
-      now,
-    );
-    store.events.add(
-      { documentId: duplicate.id, type: "duplicate", toStatus: "duplicate", message: reason },
-      now,
-    );
-    return;
-  }
-  const inserted = store.documents.insert({ ...common, status: "queued" }, now);
-  store.events.add(
+  registerFoundFile(
+    ctx.store,
     {
-      documentId: inserted.id,
-      type: "discovered",
-      toStatus: "queued",
-      message: `inside document #${parent.id}`,
+      sha256: child.sha256,
+      path: `${parent.path}#${child.name}`,
+      name: child.name,
+      size: child.size,
+      parentId: parent.id,
+      depth: parent.depth + 1,
+      blobPath: child.path,
     },
+    `inside document #${parent.id}`,
     now,
   );
 }

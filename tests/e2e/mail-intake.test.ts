@@ -74,20 +74,6 @@ const mailRows = () =>
     "SELECT uid, status, action_status, subject FROM mail_messages ORDER BY uid",
   );
 
-async function clearFolder(folder = "INBOX"): Promise<void> {
-  const client = await server.admin();
-  try {
-    const lock = await client.getMailboxLock(folder);
-    try {
-      if (client.mailbox && client.mailbox.exists > 0) await client.messageDelete("1:*");
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
-
 function killAll(): void {
   for (const p of running.splice(0)) if (p.child.exitCode === null) p.child.kill("SIGKILL");
 }
@@ -104,7 +90,7 @@ beforeEach(async () => {
   env = await createE2eEnv();
   env.server.script(corpusModel(loadLabels()));
   proxy.throttle(undefined);
-  await clearFolder();
+  await server.clear();
 }, 30_000);
 afterEach(async () => {
   killAll();

@@ -35,6 +35,8 @@ export interface Dovecot {
   admin(): Promise<ImapFlow>;
   /** `received` sets the INTERNALDATE (when the server got it). */
   append(raw: string | Buffer, folder?: string, received?: Date): Promise<void>;
+  /** Deletes every message of the folder (UIDs go on growing, as on any server). */
+  clear(folder?: string): Promise<void>;
   messages(folder?: string): Promise<{ uid: number; messageId: string | undefined; flags: string[] }[]>;
   close(): Promise<void>;
 }
@@ -172,6 +174,19 @@ export async function startDovecot(): Promise<Dovecot> {
       const client = await connect();
       try {
         await client.append(folder, raw, [], received);
+      } finally {
+        await client.logout();
+      }
+    },
+    async clear(folder = "INBOX") {
+      const client = await connect();
+      try {
+        const lock = await client.getMailboxLock(folder);
+        try {
+          if (client.mailbox && client.mailbox.exists > 0) await client.messageDelete("1:*");
+        } finally {
+          lock.release();
+        }
       } finally {
         await client.logout();
       }

@@ -5,11 +5,11 @@ import { formatBytes } from "../../extract/errors.js";
 import { nowIso } from "../../store/clock.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { MailMessageStatus, NewMailMessage } from "../../store/mail-messages-repo.js";
+import { registerFoundFile } from "../register-found-file.js";
 import { type MailContext, messageLabel, messageUrl, type TakenMessage } from "./folder-context.js";
 import type { RuleMatch } from "./match-rules.js";
 import { attachmentsOf, type MessageFile, messageFileName } from "./message-documents.js";
 import type { MessageSummary } from "./message-summary.js";
-import { registerMailDocument } from "./register-mail-document.js";
 
 export type TakeOutcome =
   | { kind: "taken"; taken: TakenMessage }
@@ -115,7 +115,7 @@ async function record(
     const documents: DocumentRecord[] = [];
     for (const { file, sha256, path } of stored) {
       const documentPath = file.part === "message" ? url : `${url}#${file.name}`;
-      const document = registerMailDocument(
+      const document = registerFoundFile(
         store,
         { sha256, blobPath: path, path: documentPath, name: file.name, size: file.bytes.byteLength },
         origin,

@@ -67,20 +67,6 @@ function documents() {
     .all();
 }
 
-async function clearInbox(): Promise<void> {
-  const client = await server.admin();
-  try {
-    const lock = await client.getMailboxLock("INBOX");
-    try {
-      if (client.mailbox && client.mailbox.exists > 0) await client.messageDelete("1:*");
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
-
 beforeAll(async () => {
   server = await startDovecot();
   process.env[PASSWORD_ENV] = server.password;
@@ -92,7 +78,7 @@ afterAll(async () => {
 beforeEach(async () => {
   dir = tempDir("docsort-mail-");
   store = Store.open(dir.path);
-  await clearInbox();
+  await server.clear();
 });
 afterEach(() => {
   store.close();
@@ -265,7 +251,7 @@ describe("taking a folder's messages by the rules", () => {
     expect((await server.messages("Archive")).length).toBe(1);
     // the message without attachments gave no document, so it is left as it was
     expect(store.mailMessages.problems()).toEqual([]);
-    await clearArchive();
+    await server.clear("Archive");
   });
 
   it("leaves a message over mail.maxMessageBytes on the server and records why", async () => {
@@ -343,17 +329,3 @@ describe("connection faults are explained in one sentence", () => {
     await disconnect(starttls);
   });
 });
-
-async function clearArchive(): Promise<void> {
-  const client = await server.admin();
-  try {
-    const lock = await client.getMailboxLock("Archive");
-    try {
-      if (client.mailbox && client.mailbox.exists > 0) await client.messageDelete("1:*");
-    } finally {
-      lock.release();
-    }
-  } finally {
-    await client.logout();
-  }
-}
