@@ -1,7 +1,8 @@
 import type { MailAfter, MailTake } from "../config/mail-schema.js";
 import type { Db } from "./database.js";
 
-export type MailMessageStatus = "taken" | "too_large" | "unreadable";
+/** `empty`: the rule takes attachments and the message had none. */
+export type MailMessageStatus = "taken" | "empty" | "too_large" | "unreadable";
 export type MailActionStatus = "none" | "pending" | "done" | "failed";
 export type MailPart = "message" | "attachment";
 
@@ -98,6 +99,7 @@ export interface MailCounts {
   account: string;
   folder: string;
   taken: number;
+  empty: number;
   tooLarge: number;
   unreadable: number;
   actionsPending: number;
@@ -248,14 +250,14 @@ export class MailMessagesRepo {
     return this.db
       .prepare<[], MailCounts>(`
         SELECT account, folder,
-          sum(status = 'taken') AS taken, sum(status = 'too_large') AS tooLarge,
+          sum(status = 'taken') AS taken, sum(status = 'empty') AS empty, sum(status = 'too_large') AS tooLarge,
           sum(status = 'unreadable') AS unreadable,
           sum(action_status = 'pending') AS actionsPending, sum(action_status = 'failed') AS actionsFailed
         FROM mail_messages GROUP BY account, folder ORDER BY account, folder`)
       .all();
   }
 
-  /** Messages that need a person: too large, unreadable, or a server action that failed. */
+  /** Messages a rule matched that gave no document (nothing to take, too large, unreadable) or whose server action failed. */
   problems(limit = 50): MailMessageRecord[] {
     return this.db
       .prepare<[number], MessageRow>(`

@@ -123,6 +123,20 @@ describe("docsort mail test / fetch --dry-run", () => {
     expect(existsSync(path.join(env.home, "docsort.db"))).toBe(false);
     expect((await server.messages()).every((m) => m.flags.length === 0)).toBe(true);
 
+    const fetched = await runDocsort(["mail", "fetch"], withPassword());
+    expect(fetched.code, fetched.stderr).toBe(0);
+    expect(fetched.stdout).toMatch(
+      /^box\/INBOX uid \d+ "with pdf" from Billing <billing@vendor\.test> → #1 a\.pdf$/m,
+    );
+    expect(fetched.stdout).toMatch(
+      /^box\/INBOX: 2 new message\(s\): 1 taken \(1 document\(s\)\), 1 left by the rules, 0 taken before, 0 not taken/m,
+    );
+    expect((await server.messages()).map((m) => m.flags)).toEqual([["\\Seen"], []]);
+    const again = await runDocsort(["mail", "fetch"], withPassword());
+    expect(again.stdout).toMatch(/^box\/INBOX: 0 new message\(s\)/m);
+    const status = await runDocsort(["mail", "status"], env);
+    expect(status.stdout).toMatch(/^box +INBOX +ok +\S+ \S+ +\d+\/\d+ +1 +0 +1 +0\/0/m);
+
     const wrong = await runDocsort(["mail", "test", "box"], withPassword("not-the-password"));
     expect(wrong.code).toBe(1);
     expect(wrong.stderr.trim().split("\n")).toHaveLength(1);
@@ -224,7 +238,7 @@ describe("docsort watch with a mailbox", () => {
     expect(show.stdout).toContain("subject    message 1");
     expect(show.stdout).toMatch(/message-id <test-.*@docsort\.test>/);
     expect(show.stdout).toContain("on server  seen: done");
-  }, 360_000);
+  }, 600_000);
 
   it("hears of new mail through IDLE, survives a server restart, and records a wrong password as the folder's state", async () => {
     writeConfig({ pollIntervalMs: 600_000 });
@@ -245,8 +259,9 @@ describe("docsort watch with a mailbox", () => {
     // the poll interval is 10 minutes: only IDLE can bring this in
     await until(
       () => mailRows().length === 1,
-      60_000,
-      () => `IDLE to report the message\n${watch.stderr}`,
+      120_000,
+      () =>
+        `IDLE to report the message\n${watch.stderr}\n${readFileSync(path.join(env.home, "logs", "docsort.log"), "utf8").slice(-3000)}`,
     );
 
     await server.stop();
@@ -321,7 +336,7 @@ describe("docsort watch with a mailbox", () => {
       () => refused.stderr,
     );
     expect(mailRows().map((r) => r.subject)).toEqual(["idle 1", "idle 2", "after fix"]);
-  }, 300_000);
+  }, 600_000);
 
   it("a connection dropped in the middle of a download loses nothing and takes nothing twice", async () => {
     const filler = "y".repeat(200_000);
@@ -372,7 +387,7 @@ describe("docsort watch with a mailbox", () => {
     expect(children()).toEqual(["drop-1.pdf", "drop-2.pdf", "drop-3.pdf", "drop-4.pdf"]);
     watch.child.kill("SIGTERM");
     await watch.exited;
-  }, 240_000);
+  }, 400_000);
 
   it("take: message keeps the message as one document whose attachments are not opened", async () => {
     await server.append(

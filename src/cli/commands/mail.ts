@@ -96,7 +96,7 @@ export function registerMail(program: Command): void {
                 ? `${folder.planned.length} would be taken`
                 : `${folder.taken} taken (${folder.documents} document(s))`;
               printLine(
-                `${account.account}/${folder.folder}: ${folder.examined} new message(s): ${what}, ${folder.skipped} left by the rules, ${folder.known} taken before, ${folder.refused} refused`,
+                `${account.account}/${folder.folder}: ${folder.examined} new message(s): ${what}, ${folder.skipped} left by the rules, ${folder.known} taken before, ${folder.notTaken} not taken (see mail status)`,
               );
             }
           }
@@ -138,6 +138,7 @@ export function registerMail(program: Command): void {
             uidValidity: state?.uidValidity ?? null,
             lastUid: state?.lastUid ?? 0,
             taken: count?.taken ?? 0,
+            empty: count?.empty ?? 0,
             tooLarge: count?.tooLarge ?? 0,
             unreadable: count?.unreadable ?? 0,
             skipped: state?.skipped ?? 0,
@@ -162,7 +163,7 @@ export function registerMail(program: Command): void {
           (r.lastSyncAt ?? "").replace("T", " ").slice(0, 19),
           r.uidValidity === null ? "" : `${r.uidValidity}/${r.lastUid}`,
           r.taken,
-          r.tooLarge + r.unreadable,
+          r.empty + r.tooLarge + r.unreadable,
           r.skipped,
           `${r.actionsPending}/${r.actionsFailed}`,
           truncate(r.lastError ?? "", 80),

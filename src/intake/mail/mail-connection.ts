@@ -40,6 +40,8 @@ export function clientOptions(account: MailAccount, baseDir: string, env = proce
     greetingTimeout: 16_000,
     // a folder that sits in IDLE still gets a NOOP/IDLE restart this often, well inside server timeouts
     maxIdleTime: Math.min(account.pollIntervalMs, 25 * 60_000),
+    // IDLE starts this long after the last command; a message arriving meanwhile is reported when it does
+    autoIdleDelay: 3000,
     tls: { rejectUnauthorized: true, minVersion: "TLSv1.2" },
   };
   if (account.caFile) {

@@ -26,8 +26,8 @@ export interface FolderSyncResult {
   /** Messages looked at (UIDs above the progress mark). */
   examined: number;
   taken: number;
-  /** Matched, but recorded as too large or unreadable. */
-  refused: number;
+  /** Matched, but nothing was taken: no attachments to take, too large, unreadable (each logged once). */
+  notTaken: number;
   /** Matched, but the same message was taken before (another folder, an earlier UIDVALIDITY). */
   known: number;
   skipped: number;
@@ -81,14 +81,14 @@ export async function syncFolder(
       uidValidity,
       examined: 0,
       taken: 0,
-      refused: 0,
+      notTaken: 0,
       known: 0,
       skipped: 0,
       documents: 0,
       planned: [],
     };
-    if (mailbox.exists === 0 || (mailbox.uidNext !== undefined && mailbox.uidNext <= lastUid + 1))
-      return result;
+    // UIDNEXT is only as fresh as the last SELECT (an open mailbox learns of new mail through EXISTS): search
+    if (mailbox.exists === 0) return result;
     const found = await client.search({ uid: `${lastUid + 1}:*` }, { uid: true });
     // `N:*` also returns the highest UID when it is below N (RFC 9051 §6.4.8): keep only real news
     const uids = (found || []).filter((uid) => uid > lastUid).sort((a, b) => a - b);
@@ -120,7 +120,7 @@ export async function syncFolder(
           const { record } = outcome.taken;
           if (record.status === "taken") result.taken += 1;
           else {
-            result.refused += 1;
+            result.notTaken += 1;
             logger.warn(
               `${messageLabel(account.name, folder, summary.uid)}: ${record.reason ?? record.status}`,
             );

@@ -56,8 +56,11 @@ export async function takeMessage(
     try {
       const found = await attachmentsOf(source, name, ctx.extract);
       files.push(...found.files);
-      reason = found.files.length === 0 ? "no attachments to take; the message was left as it is" : null;
       if (found.warnings.length > 0) reason = found.warnings.join("; ");
+      if (found.files.length === 0) {
+        const why = "the rule takes attachments and the message has none it can take; it was left as it is";
+        return record(ctx, place, summary, match, { status: "empty", reason: why, sha256, files: [] });
+      }
     } catch (error) {
       const why = `the message cannot be read: ${errorMessage(error)}; it was left on the server`;
       return record(ctx, place, summary, match, { status: "unreadable", reason: why, sha256, files: [] });

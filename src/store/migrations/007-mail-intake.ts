@@ -3,7 +3,7 @@ export const name = "mail-intake";
 /**
  * mail_folders: per account and folder, the UIDVALIDITY docsort knows and the highest UID it has decided on
  * (RFC 9051 §2.3.1.1: UIDs only grow within one UIDVALIDITY), plus the folder's last state.
- * mail_messages: every message a rule matched — taken, too large, unreadable — with what it became.
+ * mail_messages: every message a rule matched — taken, nothing to take, too large, unreadable — and what it became.
  * mail_documents: which documents came from which message. Passwords are never stored.
  */
 export const sql = `
@@ -36,7 +36,7 @@ CREATE TABLE mail_messages (
   size INTEGER NOT NULL,
   rule TEXT NOT NULL,
   take TEXT NOT NULL CHECK (take IN ('attachments','message','both')),
-  status TEXT NOT NULL CHECK (status IN ('taken','too_large','unreadable')),
+  status TEXT NOT NULL CHECK (status IN ('taken','empty','too_large','unreadable')),
   reason TEXT,
   action TEXT NOT NULL CHECK (action IN ('none','seen','flag','move')),
   move_to TEXT,

@@ -250,7 +250,9 @@ describe("taking a folder's messages by the rules", () => {
     expect(inbox.map((m) => m.flags)).toEqual([["\\Seen"], ["\\Flagged"], []]);
     expect((await server.messages("Archive")).length).toBe(1);
     // the message without attachments gave no document, so it is left as it was
-    expect(store.mailMessages.problems()).toEqual([]);
+    expect(store.mailMessages.problems()).toMatchObject([
+      { subject: "seen me too", status: "empty", actionStatus: "none" },
+    ]);
     await server.clear("Archive");
   });
 
@@ -259,11 +261,32 @@ describe("taking a folder's messages by the rules", () => {
     const result = await sync(account({ rules: [{ after: "seen" }] }), {
       mail: { maxMessageBytes: 10_000, accounts: [] },
     });
-    expect(result).toMatchObject({ taken: 0, refused: 1, documents: 0 });
+    expect(result).toMatchObject({ taken: 0, notTaken: 1, documents: 0 });
     const [problem] = store.mailMessages.problems();
     expect(problem).toMatchObject({ status: "too_large", subject: "huge", actionStatus: "none" });
     expect(problem?.reason).toMatch(/more than mail\.maxMessageBytes/);
     expect((await server.messages())[0]?.flags).toEqual([]);
+  });
+
+  it("records a malformed message, or one without attachments to take, with one log line and leaves it on the server", async () => {
+    const broken =
+      "From: x@vendor.test\r\nSubject: broken\r\nMessage-ID: <broken@docsort.test>\r\nContent-Type: multipart/mixed\r\n\r\n--nope\r\nContent-Type: application/pdf; name=a.pdf\r\nContent-Transfer-Encoding: base64\r\n\r\n!!!!@@@@\r\n";
+    await server.append(broken);
+    const warnings: string[] = [];
+    const logger = { ...silentLogger, warn: (message: string) => warnings.push(message) };
+    const acc = account({ rules: [{ after: "seen" }] });
+    expect(await sync(acc, { logger })).toMatchObject({ taken: 0, notTaken: 1, documents: 0 });
+    expect(await sync(acc, { logger })).toMatchObject({ examined: 0 });
+    expect(warnings).toEqual([
+      expect.stringMatching(
+        /^test\/INBOX uid \d+: the rule takes attachments and the message has none it can take; it was left as it is$/,
+      ),
+    ]);
+    expect(store.mailMessages.problems()).toMatchObject([
+      { status: "empty", subject: "broken", actionStatus: "none" },
+    ]);
+    expect((await server.messages())[0]?.flags).toEqual([]);
+    expect(documents()).toEqual([]);
   });
 
   it("after a UIDVALIDITY change takes new messages and none of those taken before", async () => {
