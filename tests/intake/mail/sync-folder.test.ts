@@ -289,6 +289,26 @@ describe("taking a folder's messages by the rules", () => {
     expect(documents()).toEqual([]);
   });
 
+  it("takes the same message found in two watched folders once", async () => {
+    const raw = buildMail({
+      subject: "twice",
+      text: "x",
+      parts: [{ type: "application/pdf", content: tinyPdf("twice"), filename: "twice.pdf" }],
+    });
+    await server.append(raw);
+    await server.append(raw, "Archive");
+    const acc = account({ folders: ["INBOX", "Archive"] });
+    const client = await connectAccount(acc, dir.path);
+    try {
+      expect(await syncFolder(client, context(acc), "INBOX")).toMatchObject({ taken: 1 });
+      expect(await syncFolder(client, context(acc), "Archive")).toMatchObject({ taken: 0, known: 1 });
+    } finally {
+      await disconnect(client);
+    }
+    expect(documents().map((d) => d.name)).toEqual(["twice.pdf"]);
+    await server.clear("Archive");
+  });
+
   it("after a UIDVALIDITY change takes new messages and none of those taken before", async () => {
     for (const n of [1, 2, 3])
       await server.append(
