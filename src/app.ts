@@ -11,6 +11,8 @@ import type { Extractor } from "./extract/index.js";
 import type { HandlerServices } from "./handlers/handler-kind.js";
 import { createHandlerRegistry } from "./handlers/index.js";
 import { OutboxWorker } from "./handlers/outbox-worker.js";
+import type { TakenMessage } from "./intake/mail/folder-context.js";
+import { MailIntake } from "./intake/mail/mail-intake.js";
 import type { InvoiceFieldExtractor } from "./invoices/invoice-field-extractor.js";
 import { createLogger, type LineSink, type Logger } from "./log/logger.js";
 import type { PipelineContext } from "./pipeline/context.js";
@@ -136,7 +138,19 @@ export class App {
       gate,
       logger: this.logger,
       owner,
+      opensAttachments: (document) => !this.store.mailMessages.keptWhole(document.id),
     };
+  }
+
+  /** The mail source (`mail.accounts`); `store` defaults to the app's own. */
+  createMailIntake(onTaken?: (taken: TakenMessage) => void, store: Store = this.store): MailIntake {
+    return new MailIntake({
+      config: this.config,
+      store,
+      blobs: new BlobStore(path.join(this.config.home, "blobs")),
+      logger: this.logger,
+      ...(onTaken ? { onTaken } : {}),
+    });
   }
 
   /** What handlers use: the store, the config, the logger and (built on first use) the invoice model client. */

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { App } from "./app.js";
 import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fallback-policy.js";
 import { checkModelHealth } from "./classify/ollama-health.js";
+import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
 import { filingRoots } from "./handlers/filing-roots.js";
@@ -62,6 +63,14 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     },
   });
 
+  const mail =
+    config.mail.accounts.length > 0
+      ? app.createMailIntake((taken) => {
+          options.reporter.line(describeTaken(taken));
+          pipeline?.wake();
+        })
+      : undefined;
+
   const health = await checkModelHealth(config.model);
   recordServerContact(store.meta, health, nowIso());
   if (health.ok) logger.info(`model ${config.model.name} at ${config.model.host} is ready`);
@@ -76,6 +85,8 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   statusTimer.unref();
   try {
     await intake.start(!options.once);
+    if (options.once) await mail?.syncOnce();
+    else mail?.start();
     pipeline.start();
     outbox.start();
     logger.info(`watching ${config.inbox}${options.once ? " (once)" : ""}`);
@@ -95,6 +106,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     clearInterval(statusTimer);
     options.reporter.clearStatus();
     gate.stop();
+    await mail?.stop();
     await intake.stop();
     await pipeline.stop();
     await outbox.stop();

@@ -86,6 +86,11 @@ const COMMANDS: readonly CommandEntry[] = [
     async () => (await import("./commands/invoices.js")).registerInvoices,
   ),
   entry(
+    ["mail"],
+    "the IMAP accounts read as a second inbox (test ACCOUNT, fetch [--dry-run], status)",
+    async () => (await import("./commands/mail.js")).registerMail,
+  ),
+  entry(
     ["doctor"],
     "check the configuration, database, inbox and model server, and say what to fix",
     async () => (await import("./commands/doctor.js")).registerDoctor,

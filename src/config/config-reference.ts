@@ -35,6 +35,8 @@ function leaves(node: JsonSchemaNode, prefix: string): [string, JsonSchemaNode][
       leaves(child, prefix ? `${prefix}.${key}` : key),
     );
   }
+  const item = node.type === "array" ? node.items : undefined;
+  if (item?.properties && item.type === "object") return [[prefix, node], ...leaves(item, `${prefix}[]`)];
   return [[prefix, node]];
 }
 

@@ -1,16 +1,15 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { DEFAULT_TAXONOMY } from "./default-taxonomy.js";
+import { mailSchema } from "./mail-schema.js";
 
 const MiB = 1024 * 1024;
 
 export const categorySchema = z.strictObject({
   name: z
     .string()
-    .regex(
-      /^[a-z][a-z0-9_]*$/,
-      "a category name is lower-case letters, digits and _, starting with a letter",
-    ),
+    .regex(/^[a-z][a-z0-9_]*$/, "a category name is lower-case letters, digits and _, starting with a letter")
+    .describe("The label the model answers with and handlers fire on: lower-case letters, digits and _."),
   description: z.string().min(1).describe("Used in the prompt: what belongs in this category."),
 });
 export type Category = z.infer<typeof categorySchema>;
@@ -281,6 +280,7 @@ export const configFileSchema = z.strictObject({
   log: logSchema.prefault({}),
   outbox: outboxSchema.prefault({}),
   invoices: invoicesSchema.prefault({}),
+  mail: mailSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;

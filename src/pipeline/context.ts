@@ -23,4 +23,6 @@ export interface PipelineContext {
   logger: Logger;
   /** This process's id in `instances`: documents it works on are claimed by it. */
   owner: string;
+  /** False for a document whose source asked for it whole (a mail rule with `take: message`): no child documents. */
+  opensAttachments?: (document: DocumentRecord) => boolean;
 }

@@ -1,11 +1,12 @@
 import { stat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
+import { registerFoundFile } from "../intake/register-found-file.js";
+import { handOverToCopy } from "../intake/unread-original.js";
 import { nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
-import { handOverToCopy, takeOverUnread, wasRead } from "./unread-original.js";
 
 /** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
 export async function runExtraction(
@@ -46,8 +47,9 @@ export async function runExtraction(
     });
   }
 
+  const found = ctx.opensAttachments?.(document) === false ? [] : (result.children ?? []);
   const children = await Promise.all(
-    (result.children ?? []).map(async (child) => ({
+    found.map(async (child) => ({
       name: child.name,
       size: child.bytes.byteLength,
       ...(await ctx.blobs.put(child.bytes)),
@@ -111,41 +113,18 @@ interface StoredChild {
 }
 
 function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChild, now: string): void {
-  const { store } = ctx;
-  const original = store.documents.findOriginal(child.sha256);
-  const common = {
-    sha256: child.sha256,
-    path: `${parent.path}#${child.name}`,
-    name: child.name,
-    size: child.size,
-    parentId: parent.id,
-    depth: parent.depth + 1,
-    blobPath: child.path,
-  };
-  if (original && !wasRead(ctx.store, original)) {
-    takeOverUnread(ctx.store, original, common, now);
-    return;
-  }
-  if (original) {
-    const reason = `same content as document #${original.id} (${original.name})`;
-    const duplicate = store.documents.insert(
-      { ...common, status: "duplicate", duplicateOf: original.id, reason },
-      now,
-    );
-    store.events.add(
-      { documentId: duplicate.id, type: "duplicate", toStatus: "duplicate", message: reason },
-      now,
-    );
-    return;
-  }
-  const inserted = store.documents.insert({ ...common, status: "queued" }, now);
-  store.events.add(
+  registerFoundFile(
+    ctx.store,
     {
-      documentId: inserted.id,
-      type: "discovered",
-      toStatus: "queued",
-      message: `inside document #${parent.id}`,
+      sha256: child.sha256,
+      path: `${parent.path}#${child.name}`,
+      name: child.name,
+      size: child.size,
+      parentId: parent.id,
+      depth: parent.depth + 1,
+      blobPath: child.path,
     },
+    `inside document #${parent.id}`,
     now,
   );
 }

@@ -11,6 +11,8 @@ import { HandlerRunsRepo } from "./handler-runs-repo.js";
 import { HandlersRepo } from "./handlers-repo.js";
 import { InstancesRepo } from "./instances-repo.js";
 import { InvoicesRepo } from "./invoices-repo.js";
+import { MailFoldersRepo } from "./mail-folders-repo.js";
+import { MailMessagesRepo } from "./mail-messages-repo.js";
 import { MetaRepo } from "./meta-repo.js";
 
 export interface Transition {
@@ -35,6 +37,8 @@ export class Store {
   readonly handlers: HandlersRepo;
   readonly handlerRuns: HandlerRunsRepo;
   readonly invoices: InvoicesRepo;
+  readonly mailFolders: MailFoldersRepo;
+  readonly mailMessages: MailMessagesRepo;
 
   constructor(readonly db: Db) {
     this.documents = new DocumentsRepo(db);
@@ -47,6 +51,8 @@ export class Store {
     this.handlers = new HandlersRepo(db);
     this.handlerRuns = new HandlerRunsRepo(db);
     this.invoices = new InvoicesRepo(db);
+    this.mailFolders = new MailFoldersRepo(db);
+    this.mailMessages = new MailMessagesRepo(db);
   }
 
   static open(home: string): Store {

@@ -3,6 +3,7 @@ import { z } from "zod";
 import { App } from "../../app.js";
 import { describeLearning } from "../../review/describe-learning.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
+import type { MailOrigin } from "../../store/mail-messages-repo.js";
 import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
 import { globalOptions } from "../global-options.js";
@@ -63,6 +64,7 @@ export function documentDetails(store: Store, document: DocumentRecord) {
     duplicates: store.documents.duplicatesOf(document.id),
     handlerRuns: store.handlerRuns.forDocument(document.id),
     invoice: store.invoices.forDocument(document.id) ?? null,
+    mail: store.mailMessages.originOf(document.id) ?? null,
   };
 }
 
@@ -79,6 +81,7 @@ function printDetails(details: Details, wide: boolean): void {
   printLine(`  sha256     ${d.sha256}`);
   printLine(`  size       ${d.size} bytes${d.mime ? `, ${d.mime}` : ""}`);
   printLine(`  added      ${d.createdAt}   updated ${d.updatedAt}   attempts ${d.attempts}`);
+  if (details.mail) printMailOrigin(details.mail);
   if (details.parent) printLine(`  inside     #${details.parent.id} ${shown(details.parent.name)}`);
   if (details.duplicateOf)
     printLine(`  duplicate  of #${details.duplicateOf.id} ${shown(details.duplicateOf.path)}`);
@@ -140,6 +143,23 @@ function printDetails(details: Details, wide: boolean): void {
   printLine(
     renderTable(["WHEN", "EVENT", "STATUS", { header: "MESSAGE", flex: true, pipeMax: 80 }], rows, table),
   );
+}
+
+/** Where a document that came by mail came from: sender, subject, date and Message-ID of its message. */
+function printMailOrigin(mail: MailOrigin): void {
+  printLine(
+    `  mail       ${shown(`${mail.account}/${mail.folder}`)} uid ${mail.uid} (rule ${mail.rule}, take ${mail.take})`,
+  );
+  printLine(`  from       ${shown(mail.sender ?? "?")}`);
+  printLine(`  subject    ${shown(mail.subject ?? "")}`);
+  printLine(`  date       ${mail.sentAt ?? "?"}   received ${mail.receivedAt ?? "?"}`);
+  printLine(`  message-id ${shown(mail.messageId ?? "(none)")}`);
+  if (mail.action !== "none") {
+    const what = mail.action === "move" ? `move to ${shown(mail.moveTo ?? "")}` : mail.action;
+    printLine(
+      `  on server  ${what}: ${mail.actionStatus}${mail.actionError ? ` — ${shown(mail.actionError)}` : ""}`,
+    );
+  }
 }
 
 /** What to do about a document that stopped: failed documents can be tried again as they are. */

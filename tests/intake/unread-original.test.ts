@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { handOverToCopy, takeOverUnread, wasRead } from "../../src/pipeline/unread-original.js";
+import { handOverToCopy, takeOverUnread, wasRead } from "../../src/intake/unread-original.js";
 import { nowIso } from "../../src/store/clock.js";
 import type { DocumentStatus } from "../../src/store/document-status.js";
 import { type Fixture, openFixture } from "../handlers/fixtures.js";
@@ -54,7 +54,13 @@ describe("unread originals", () => {
   it("an attachment with the content of a quarantined document is read; the quarantined one links to it", () => {
     const unread = original("quarantined");
     const parent = mail();
-    const attached = takeOverUnread(fixture.store, unread, child(parent.id), nowIso());
+    const attached = takeOverUnread(
+      fixture.store,
+      unread,
+      child(parent.id),
+      `inside document #${parent.id}`,
+      nowIso(),
+    );
     expect(fixture.store.documents.get(attached.id)).toMatchObject({ status: "queued", duplicateOf: null });
     expect(fixture.store.documents.get(unread.id)).toMatchObject({
       status: "quarantined",

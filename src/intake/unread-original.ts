@@ -14,22 +14,26 @@ export function wasRead(store: Store, document: DocumentRecord): boolean {
   return store.extractions.latest(document.id) !== undefined;
 }
 
-/** A new child with the content of `unread` becomes the original and is queued; `unread` links to it. */
+/**
+ * A newly found file with the content of `unread` becomes the original and is queued; `unread` links to it.
+ * `origin` says where the file was found (the discovery event's message).
+ */
 export function takeOverUnread(
   store: Store,
   unread: DocumentRecord,
-  child: Omit<NewDocument, "status"> & { parentId: number },
+  found: Omit<NewDocument, "status">,
+  origin: string,
   now: string,
 ): DocumentRecord {
   // Linked first, so the content stays unique among originals at every step.
-  const inserted = store.documents.insert({ ...child, status: "queued", duplicateOf: unread.id }, now);
+  const inserted = store.documents.insert({ ...found, status: "queued", duplicateOf: unread.id }, now);
   relink(store, unread, inserted, now);
   store.events.add(
     {
       documentId: inserted.id,
       type: "discovered",
       toStatus: "queued",
-      message: `inside document #${child.parentId}; the same content as document #${unread.id}, which was not read (${unread.status}), is read here`,
+      message: `${origin}; the same content as document #${unread.id}, which was not read (${unread.status}), is read here`,
       data: { sameContentAs: unread.id },
     },
     now,
