@@ -54,7 +54,7 @@ export function createHttpApp(ctx: ServeContext, options: HttpAppOptions): Hono<
         baseUri: ["'none'"],
       },
       strictTransportSecurity: false,
-      referrerPolicy: "no-referrer",
+      referrerPolicy: "same-origin",
       xFrameOptions: "DENY",
       crossOriginResourcePolicy: "same-origin",
     }),

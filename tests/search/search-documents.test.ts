@@ -1,8 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toMatchExpression } from "../../src/search/parse-query.js";
 import { searchDocuments, splitSnippet } from "../../src/search/search-documents.js";
+import path from "node:path";
 import { nowIso } from "../../src/store/clock.js";
-import type { Store } from "../../src/store/store.js";
+import { migrate, openDatabase } from "../../src/store/database.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
+import { Store } from "../../src/store/store.js";
+import { tempDir } from "../support/temp-dir.js";
 import { addDocument, openTestStore, type TestStore } from "../review/fixtures.js";
 
 let t: TestStore;
@@ -142,6 +146,24 @@ describe("full-text search over extracted text", () => {
     ).toEqual([docs[1]?.id]);
     expect(searchDocuments(store, { vendor: "100%", ...page }).total).toBe(1);
     expect(searchDocuments(store, { vendor: "_", ...page }).total).toBe(0);
+  });
+
+  it("indexes the texts already stored when an older database is upgraded", () => {
+    const dir = tempDir();
+    try {
+      const file = path.join(dir.path, "docsort.db");
+      const before = MIGRATIONS.filter((m) => m.version < 8);
+      const old = new Store(openDatabase(file, { migrations: before }));
+      addDocument(old, { name: "old.txt", text: "Kündigung der Wohnung zum Monatsende" });
+      old.close();
+      const db = openDatabase(file);
+      expect(migrate(db, MIGRATIONS)).toEqual([]);
+      const upgraded = new Store(db);
+      expect(searchDocuments(upgraded, { query: "kundigung", ...page }).items.map((i) => i.name)).toEqual(["old.txt"]);
+      upgraded.close();
+    } finally {
+      dir.cleanup();
+    }
   });
 
   it("lists documents newest first when there is no query", () => {
