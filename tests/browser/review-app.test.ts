@@ -18,7 +18,12 @@ import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-r
 const DOCUMENTS = [
   {
     file: "taxi.pdf",
-    lines: ["Stadt-Taxi Kessel", "Quittung", "Fahrt vom Hauptbahnhof zum Messegelaende", "Fahrpreis EUR 23,40"],
+    lines: [
+      "Stadt-Taxi Kessel",
+      "Quittung",
+      "Fahrt vom Hauptbahnhof zum Messegelaende",
+      "Fahrpreis EUR 23,40",
+    ],
     marker: "Stadt-Taxi",
     category: "receipt",
     confidence: 0.45,
@@ -26,7 +31,11 @@ const DOCUMENTS = [
   },
   {
     file: "memo.txt",
-    lines: ["Memo to all staff", "The canteen will be closed on Friday for cleaning.", "Please plan accordingly."],
+    lines: [
+      "Memo to all staff",
+      "The canteen will be closed on Friday for cleaning.",
+      "Please plan accordingly.",
+    ],
     marker: "canteen",
     category: "letter",
     confidence: 0.4,
@@ -105,7 +114,11 @@ function drop(env: E2eEnv, file: (typeof DOCUMENTS)[number]["file"]): void {
 }
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(condition: () => boolean | Promise<boolean>, what: string, timeoutMs = 30_000): Promise<void> {
+async function until(
+  condition: () => boolean | Promise<boolean>,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await condition())) {
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
@@ -119,7 +132,9 @@ let chromium: TestBrowser;
 let serve: DocsortProcess;
 let base = "";
 let loginUrl = "";
-const screenshots = process.env.DOCSORT_SCREENSHOTS ? path.resolve(process.env.DOCSORT_SCREENSHOTS) : undefined;
+const screenshots = process.env.DOCSORT_SCREENSHOTS
+  ? path.resolve(process.env.DOCSORT_SCREENSHOTS)
+  : undefined;
 const scratch = tempDir("docsort-shots-");
 const idOf = (name: string) => readDocuments(env.home).find((d) => d.name === name)?.id ?? -1;
 
@@ -150,14 +165,28 @@ const runBrowserTests = chromiumAvailable || browserRequired;
 
 describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
   beforeAll(async () => {
-    if (!chromiumAvailable) throw new Error("chromium is not installed: apt-get install chromium (see .ci/run)");
+    if (!chromiumAvailable)
+      throw new Error("chromium is not installed: apt-get install chromium (see .ci/run)");
     env = await createE2eEnv();
     receiver = await startWebhookReceiver();
     env.server.script(model);
-    env.writeConfig({ intake: { stableMs: 100 }, outbox: { retryBaseMs: 200, retryMaxMs: 400, pollIntervalMs: 50 } });
+    env.writeConfig({
+      intake: { stableMs: 100 },
+      outbox: { retryBaseMs: 200, retryMaxMs: 400, pollIntervalMs: 50 },
+    });
     for (const doc of DOCUMENTS) if (doc.file !== "late.txt") drop(env, doc.file);
     const hook = await runDocsort(
-      ["handlers", "add", "accounting", "--kind", "webhook", "--trigger", "invoice.approved", "--config", JSON.stringify({ url: receiver.url })],
+      [
+        "handlers",
+        "add",
+        "accounting",
+        "--kind",
+        "webhook",
+        "--trigger",
+        "invoice.approved",
+        "--config",
+        JSON.stringify({ url: receiver.url }),
+      ],
       env,
     );
     if (hook.code !== 0) throw new Error(hook.stderr);
@@ -197,7 +226,10 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
     await stranger.close();
 
     const rotated = await runDocsort(["token", "--json"], env);
-    const { loginUrl: fresh, signedOut } = JSON.parse(rotated.stdout) as { loginUrl: string; signedOut: number };
+    const { loginUrl: fresh, signedOut } = JSON.parse(rotated.stdout) as {
+      loginUrl: string;
+      signedOut: number;
+    };
     expect(signedOut).toBeGreaterThanOrEqual(1);
     await page.goto(`${base}/review`);
     expect(new URL(page.url()).pathname).toBe("/login");
@@ -217,7 +249,12 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
     await pressAndWait(page, "8", "set to other");
     expect(await cardTitle(page)).toContain("taxi.pdf");
     await until(
-      () => page.locator("img.page").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      () =>
+        page
+          .locator("img.page")
+          .evaluate(
+            (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0,
+          ),
       "the page image of taxi.pdf",
     );
     expect(await page.locator(".evidence mark").textContent()).toBe("Fahrpreis EUR 23,40");
@@ -261,7 +298,12 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
     await page.getByRole("link", { name: "Invoices" }).click();
     await page.getByRole("link", { name: "ACME GmbH" }).click();
     await until(
-      () => page.locator("img.page").evaluate((img: HTMLImageElement) => img.complete && img.naturalWidth > 0),
+      () =>
+        page
+          .locator("img.page")
+          .evaluate(
+            (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0,
+          ),
       "the invoice's page image",
     );
     const fields = (await page.locator("table.fields").textContent()) ?? "";
@@ -354,46 +396,52 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
   it("keeps the queue and the watcher's progress current without a reload", async () => {
     const { context, page } = await signedInPage();
     expect(await page.locator('[data-live="review-count"]').textContent()).toBe("0");
-    await page.evaluate(() => {
-      (window as unknown as { stayed: boolean }).stayed = true;
-    });
+    await page.evaluate("window.stayed = true");
     drop(env, "late.txt");
     const watched = await runDocsort(["watch", "--once"], env);
     expect(watched.code).toBe(0);
-    await page.waitForFunction(() => document.querySelector('[data-live="review-count"]')?.textContent === "1", null, {
-      timeout: 20_000,
-    });
-    await page.locator('[data-live="queue"] li', { hasText: "late.txt" }).waitFor({ timeout: 20_000 });
+    await until(
+      async () => (await page.locator('[data-live="review-count"]').textContent()) === "1",
+      "the review count to become 1",
+    );
     expect(await page.locator('[data-live="arrivals"]').isVisible()).toBe(true);
     expect(await page.locator('[data-live="status"]').textContent()).toContain("1 to review");
-    expect(await page.evaluate(() => (window as unknown as { stayed?: boolean }).stayed)).toBe(true);
+    expect(await page.evaluate("window.stayed")).toBe(true);
     await context.close();
   }, 60_000);
 
-  it.each([1280, 375])("works at %i px wide", async (width) => {
-    const { context, page } = await signedInPage(width, 900);
-    const layouts: Record<string, string> = { review: `${base}/review`, invoice: `${base}/invoices/1` };
-    for (const [name, url] of Object.entries(layouts)) {
-      await page.goto(url);
-      await until(
-        async () => (await page.locator("img.page, pre.text").first().count()) > 0,
-        `${name}: the scan or the text`,
-      );
-      const overflow = await page.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
-      expect(overflow, `${name} scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
-      const scan = await page.locator(".scan").boundingBox();
-      const card = await page.locator(".card").boundingBox();
-      if (!scan || !card) throw new Error(`${name}: no scan or card`);
-      if (width >= 900) expect(card.x, `${name}: the card beside the scan`).toBeGreaterThanOrEqual(scan.x + scan.width - 1);
-      else expect(card.y, `${name}: the card below the scan`).toBeGreaterThanOrEqual(scan.y + scan.height - 1);
-      if (name === "review") {
-        const button = await page.locator('[data-key="a"]').boundingBox();
-        expect(button && button.x + button.width, "the accept button fits").toBeLessThanOrEqual(width);
+  it.each([1280, 375])(
+    "works at %i px wide",
+    async (width) => {
+      const { context, page } = await signedInPage(width, 900);
+      const layouts: Record<string, string> = { review: `${base}/review`, invoice: `${base}/invoices/1` };
+      for (const [name, url] of Object.entries(layouts)) {
+        await page.goto(url);
+        await until(
+          async () => (await page.locator("img.page, pre.text").first().count()) > 0,
+          `${name}: the scan or the text`,
+        );
+        const overflow = await page.evaluate<number>(
+          "document.documentElement.scrollWidth - window.innerWidth",
+        );
+        expect(overflow, `${name} scrolls sideways at ${width} px`).toBeLessThanOrEqual(0);
+        const scan = await page.locator(".scan").boundingBox();
+        const card = await page.locator(".card").boundingBox();
+        if (!scan || !card) throw new Error(`${name}: no scan or card`);
+        if (width >= 900)
+          expect(card.x, `${name}: the card beside the scan`).toBeGreaterThanOrEqual(scan.x + scan.width - 1);
+        else
+          expect(card.y, `${name}: the card below the scan`).toBeGreaterThanOrEqual(scan.y + scan.height - 1);
+        if (name === "review") {
+          const button = await page.locator('[data-key="a"]').boundingBox();
+          expect(button && button.x + button.width, "the accept button fits").toBeLessThanOrEqual(width);
+        }
+        await page.screenshot({ path: path.join(scratch.path, `${name}-${width}.png`) });
       }
-      await page.screenshot({ path: path.join(scratch.path, `${name}-${width}.png`) });
-    }
-    await context.close();
-  }, 60_000);
+      await context.close();
+    },
+    60_000,
+  );
 });
 
 /** Another site (localhost, another port) whose page posts a form to the review app as soon as it loads. */

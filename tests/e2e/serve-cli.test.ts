@@ -13,7 +13,12 @@ function model(request: RecordedRequest): Reply {
   const taxi = text.includes("Taxi");
   return {
     kind: "json",
-    value: { category: taxi ? "receipt" : "letter", confidence: 0.9, summary: "x", evidence: text.split("\n")[0] ?? "" },
+    value: {
+      category: taxi ? "receipt" : "letter",
+      confidence: 0.9,
+      summary: "x",
+      evidence: text.split("\n")[0] ?? "",
+    },
   };
 }
 
@@ -41,7 +46,10 @@ describe("docsort search", () => {
     expect(table.stdout).toContain("taxi.txt");
     expect(table.stdout).toContain("[Hauptbahnhof]");
     const json = await runDocsort(["search", "canteen", "friday", "--json"], env);
-    const result = JSON.parse(json.stdout) as { total: number; items: { name: string; snippet: { hit: boolean }[] }[] };
+    const result = JSON.parse(json.stdout) as {
+      total: number;
+      items: { name: string; snippet: { hit: boolean }[] }[];
+    };
     expect(result.total).toBe(1);
     expect(result.items[0]?.name).toBe("memo.txt");
     expect(result.items[0]?.snippet.filter((p) => p.hit)).toHaveLength(2);
@@ -71,13 +79,17 @@ describe("docsort serve and docsort token", () => {
     const live = await fetch(`${origin}/api/v1/live`, { headers: { authorization: `Bearer ${token}` } });
     expect(live.status).toBe(200);
 
-    const shown = JSON.parse((await runDocsort(["token", "--show", "--json"], env)).stdout) as { token: string };
+    const shown = JSON.parse((await runDocsort(["token", "--show", "--json"], env)).stdout) as {
+      token: string;
+    };
     expect(shown.token).toBe(token);
     const rotated = JSON.parse((await runDocsort(["token", "--json"], env)).stdout) as { token: string };
     expect(rotated.token).not.toBe(token);
     const old = await fetch(`${origin}/api/v1/stats`, { headers: { authorization: `Bearer ${token}` } });
     expect(old.status).toBe(401);
-    const fresh = await fetch(`${origin}/api/v1/stats`, { headers: { authorization: `Bearer ${rotated.token}` } });
+    const fresh = await fetch(`${origin}/api/v1/stats`, {
+      headers: { authorization: `Bearer ${rotated.token}` },
+    });
     expect(fresh.status).toBe(200);
 
     expect(await stop(serve)).toBe(0);
@@ -87,7 +99,9 @@ describe("docsort serve and docsort token", () => {
   it("listens on another address only when asked, with a warning", async () => {
     const serve = startDocsort(["serve", "--port", "0", "--host", "0.0.0.0"], env);
     await serve.waitForOutput(/open this URL to sign in/);
-    expect(serve.stderr).toMatch(/warning: listening on 0\.0\.0\.0: the review app is reachable from other machines/);
+    expect(serve.stderr).toMatch(
+      /warning: listening on 0\.0\.0\.0: the review app is reachable from other machines/,
+    );
     expect(await stop(serve)).toBe(0);
   }, 30_000);
 

@@ -1,13 +1,13 @@
+import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { toMatchExpression } from "../../src/search/parse-query.js";
 import { searchDocuments, splitSnippet } from "../../src/search/search-documents.js";
-import path from "node:path";
 import { nowIso } from "../../src/store/clock.js";
 import { migrate, openDatabase } from "../../src/store/database.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { Store } from "../../src/store/store.js";
-import { tempDir } from "../support/temp-dir.js";
 import { addDocument, openTestStore, type TestStore } from "../review/fixtures.js";
+import { tempDir } from "../support/temp-dir.js";
 
 let t: TestStore;
 let store: Store;
@@ -159,7 +159,9 @@ describe("full-text search over extracted text", () => {
       const db = openDatabase(file);
       expect(migrate(db, MIGRATIONS)).toEqual([]);
       const upgraded = new Store(db);
-      expect(searchDocuments(upgraded, { query: "kundigung", ...page }).items.map((i) => i.name)).toEqual(["old.txt"]);
+      expect(searchDocuments(upgraded, { query: "kundigung", ...page }).items.map((i) => i.name)).toEqual([
+        "old.txt",
+      ]);
       upgraded.close();
     } finally {
       dir.cleanup();

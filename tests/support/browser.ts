@@ -29,7 +29,11 @@ export interface TestBrowser {
 
 /** Starts chromium (its own process group) and connects Playwright to it; close() ends the whole group. */
 export async function launchChromium(): Promise<TestBrowser> {
-  const server: BrowserServer = await chromium.launchServer({ executablePath: CHROMIUM, headless: true, args: FLAGS });
+  const server: BrowserServer = await chromium.launchServer({
+    executablePath: CHROMIUM,
+    headless: true,
+    args: FLAGS,
+  });
   const browser = await chromium.connect(server.wsEndpoint());
   const pid = server.process().pid;
   return {

@@ -30,15 +30,18 @@ export const idParam = (name: string) =>
 export const documentParams = z.object({ id: idParam("id") });
 export const pageParams = z.object({ id: idParam("id"), page: idParam("page") });
 
+/** A whole number from `min` to `max` in the query string: "abc", "-1" and "1.5" are refused by name. */
+export const wholeNumber = (min: number, max: number) =>
+  z
+    .string()
+    .regex(/^[0-9]{1,15}$/, `a whole number from ${min} to ${max}`)
+    .transform(Number)
+    .pipe(z.number().int().min(min).max(max));
 const limit = (max: number, fallback: number) =>
-  z.coerce
-    .number()
-    .int()
-    .min(1)
-    .max(max)
+  wholeNumber(1, max)
     .default(fallback)
-    .openapi({ description: `1–${max}` });
-const offset = z.coerce.number().int().min(0).default(0);
+    .openapi({ description: `1–${max}, default ${fallback}` });
+const offset = wholeNumber(0, Number.MAX_SAFE_INTEGER).default(0).openapi({ description: "skip this many" });
 
 export const searchFilters = {
   category: z.string().min(1).max(100).optional().openapi({ description: "current category" }),
@@ -69,7 +72,7 @@ export const invoicesQuery = z.strictObject({
 
 export const runsQuery = z.strictObject({
   status: z.enum(RUN_STATUSES).optional(),
-  document: z.coerce.number().int().positive().optional().openapi({ description: "a document id" }),
+  document: wholeNumber(1, Number.MAX_SAFE_INTEGER).optional().openapi({ description: "a document id" }),
   limit: limit(1000, 100),
 });
 

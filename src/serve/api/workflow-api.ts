@@ -16,10 +16,11 @@ import {
   reviewQueueSchema,
   runSchema,
   runsQuery,
+  wholeNumber,
 } from "./schemas.js";
 
 const reviewQuery = z.strictObject({
-  limit: z.coerce.number().int().min(1).max(500).default(100).openapi({ description: "1–500" }),
+  limit: wholeNumber(1, 500).default(100).openapi({ description: "1–500, default 100" }),
 });
 const jsonBody = <T>(schema: T, required: boolean) => ({
   required,

@@ -129,7 +129,7 @@ export function pageRoutes(ctx: ServeContext, assets: AssetNames): Hono<ServeEnv
     const documentId = pathId(c);
     return act(c, "/review", (state) => {
       const report = ctx.operations.accept(documentId, {});
-      if (report.changed) state.decided = [...state.decided, documentId];
+      if (report.changed) state.decided = remember(state.decided, documentId);
       return `✔ #${documentId} accepted as ${report.category}${runsNote(report.runs)}`;
     });
   });
@@ -140,7 +140,7 @@ export function pageRoutes(ctx: ServeContext, assets: AssetNames): Hono<ServeEnv
     return act(c, "/review", (state) => {
       if (!form.success) throw new UsageError(`choose one of ${ctx.categories.join(", ")}`);
       const report = ctx.operations.setCategory(documentId, form.data.category, {});
-      if (report.changed) state.decided = [...state.decided, documentId];
+      if (report.changed) state.decided = remember(state.decided, documentId);
       return `✔ #${documentId} set to ${report.category}${runsNote(report.runs)}`;
     });
   });
@@ -148,7 +148,10 @@ export function pageRoutes(ctx: ServeContext, assets: AssetNames): Hono<ServeEnv
   pages.post("/review/:id/skip", (c) => {
     const documentId = pathId(c);
     return act(c, "/review", (state) => {
-      state.skipped = [...new Set([...state.skipped, documentId])];
+      state.skipped = remember(
+        state.skipped.filter((s) => s !== documentId),
+        documentId,
+      );
       return `#${documentId} skipped for now`;
     });
   });
@@ -276,6 +279,12 @@ function pathId(c: Context<ServeEnv>): number {
     .safeParse(c.req.param("id"));
   if (!parsed.success) throw new ApiError(404, "not_found", "there is no such page");
   return parsed.data;
+}
+
+/** A session keeps its newest decisions and skips, not an ever-growing list. */
+const REMEMBERED = 200;
+function remember(list: readonly number[], id: number): number[] {
+  return [...list, id].slice(-REMEMBERED);
 }
 
 function runsNote(runs: number): string {
