@@ -12,6 +12,7 @@ import { lastUserText, type RecordedRequest, type Reply } from "../support/ollam
 import { type DocsortProcess, runDocsort, startDocsort } from "../support/run-docsort.js";
 import { readDocuments } from "../support/store-reader.js";
 import { tempDir } from "../support/temp-dir.js";
+import { until } from "../support/until.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
 
 /** What the loopback model says about each test document (found by a marker in its text). */
@@ -113,19 +114,6 @@ function drop(env: E2eEnv, file: (typeof DOCUMENTS)[number]["file"]): void {
   writeFileSync(path.join(env.inbox, file), bytes);
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-async function until(
-  condition: () => boolean | Promise<boolean>,
-  what: string,
-  timeoutMs = 30_000,
-): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!(await condition())) {
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await sleep(50);
-  }
-}
-
 let env: E2eEnv;
 let receiver: WebhookReceiver;
 let chromium: TestBrowser;
@@ -155,6 +143,18 @@ async function screenshotForReadme(page: Page, name: string): Promise<void> {
 async function pressAndWait(page: Page, key: string, notice: string): Promise<void> {
   await page.keyboard.press(key);
   await page.locator(".notice", { hasText: notice }).waitFor({ timeout: 20_000 });
+}
+
+/** Waits until the page's scan has loaded and has pixels (the browser decoded the image). */
+async function pageImageShown(page: Page, what: string): Promise<void> {
+  const image = page.locator("img.page").first();
+  await until(
+    () =>
+      image.evaluate(
+        (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0,
+      ),
+    what,
+  );
 }
 
 async function cardTitle(page: Page): Promise<string> {
@@ -248,15 +248,7 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
 
     await pressAndWait(page, "8", "set to other");
     expect(await cardTitle(page)).toContain("taxi.pdf");
-    await until(
-      () =>
-        page
-          .locator("img.page")
-          .evaluate(
-            (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0,
-          ),
-      "the page image of taxi.pdf",
-    );
+    await pageImageShown(page, "the page image of taxi.pdf");
     expect(await page.locator(".evidence mark").textContent()).toBe("Fahrpreis EUR 23,40");
     await screenshotForReadme(page, "review");
     await pressAndWait(page, "a", "accepted as receipt");
@@ -297,15 +289,7 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
     const { context, page } = await signedInPage(1280, 1000);
     await page.getByRole("link", { name: "Invoices" }).click();
     await page.getByRole("link", { name: "ACME GmbH" }).click();
-    await until(
-      () =>
-        page
-          .locator("img.page")
-          .evaluate(
-            (img: { complete: boolean; naturalWidth: number }) => img.complete && img.naturalWidth > 0,
-          ),
-      "the invoice's page image",
-    );
+    await pageImageShown(page, "the invoice's page image");
     const fields = (await page.locator("table.fields").textContent()) ?? "";
     expect(fields).toContain("HR-2025-0417");
     expect(fields).toContain("119.00 EUR");

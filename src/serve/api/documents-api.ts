@@ -5,7 +5,7 @@ import { searchDocuments } from "../../search/search-documents.js";
 import type { ServeContext } from "../serve-context.js";
 import { notFound } from "./api-error.js";
 import { invoiceView } from "./invoice-view.js";
-import { apiRouter, errorResponses, json, requireDocument } from "./route-kit.js";
+import { apiRouter, errorResponses, json, jsonBody, requireDocument } from "./route-kit.js";
 import {
   classificationSchema,
   decisionBody,
@@ -21,10 +21,6 @@ import {
 } from "./schemas.js";
 
 const tags = ["documents"];
-const jsonBody = <T>(schema: T, required: boolean) => ({
-  required,
-  content: { "application/json": { schema } },
-});
 const binary = (types: string[], description: string) => ({
   description,
   content: Object.fromEntries(

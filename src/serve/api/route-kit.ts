@@ -49,3 +49,8 @@ export function requireDocument(store: Store, id: number): DocumentRecord {
 export function json<T>(schema: T, description: string) {
   return { description, content: { "application/json": { schema } } };
 }
+
+/** A JSON request body; without `required`, no body at all reads as {}. */
+export function jsonBody<T>(schema: T, required: boolean) {
+  return { required, content: { "application/json": { schema } } };
+}

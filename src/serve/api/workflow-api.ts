@@ -4,7 +4,7 @@ import { listReviewQueue } from "../../review/review-queue.js";
 import type { ServeContext } from "../serve-context.js";
 import { notFound } from "./api-error.js";
 import { invoiceView } from "./invoice-view.js";
-import { apiRouter, errorResponses, json } from "./route-kit.js";
+import { apiRouter, errorResponses, json, jsonBody } from "./route-kit.js";
 import {
   approvalSchema,
   approveBody,
@@ -21,10 +21,6 @@ import {
 
 const reviewQuery = z.strictObject({
   limit: wholeNumber(1, 500).default(100).openapi({ description: "1–500, default 100" }),
-});
-const jsonBody = <T>(schema: T, required: boolean) => ({
-  required,
-  content: { "application/json": { schema } },
 });
 
 /** The review queue, the invoice ledger and the outbox's handler runs. */
