@@ -6,6 +6,7 @@ import type { Hono } from "hono";
 import type { App } from "../app.js";
 import { confirmedSource } from "../classify/build-cascade.js";
 import { BuiltinClassifier } from "../classify/builtin/builtin-classifier.js";
+import { DocsortError } from "../errors.js";
 import { ServeSessionsRepo } from "../store/serve-sessions-repo.js";
 import { ensureAccessToken } from "./auth/access-token.js";
 import type { ServeEnv } from "./auth/guards.js";
@@ -60,13 +61,14 @@ export async function startServer(app: App, options: ServeOptions): Promise<Runn
     fetch: (request: Request) => (http ? http.fetch(request) : new Response("starting", { status: 503 })),
     overrideGlobalObjects: false,
   }) as Server;
-  server.listen(options.port ?? config.serve.port, host);
-  await Promise.race([
-    once(server, "listening"),
-    once(server, "error").then(([error]) => {
-      throw error;
-    }),
-  ]);
+  const wanted = options.port ?? config.serve.port;
+  server.listen(wanted, host);
+  try {
+    // once() rejects with the server's "error" event (port in use, no such address).
+    await once(server, "listening");
+  } catch (error) {
+    throw listenError(error, host, wanted);
+  }
   const { port } = server.address() as AddressInfo;
   const exposed = !isLoopback(host);
   const cookieName = `docsort_session_${port}`;
@@ -114,6 +116,27 @@ export async function startServer(app: App, options: ServeOptions): Promise<Runn
       return closed;
     },
   };
+}
+
+function listenError(error: unknown, host: string, port: number): Error {
+  const code = error instanceof Error && "code" in error ? error.code : undefined;
+  if (code === "EADDRINUSE") {
+    return new DocsortError(
+      `port ${port} on ${host} is in use (is docsort serve already running?); choose another with --port or serve.port.`,
+      1,
+      { cause: error },
+    );
+  }
+  if (code === "EADDRNOTAVAIL" || code === "ENOTFOUND" || code === "EACCES") {
+    return new DocsortError(
+      `cannot listen on ${host}:${port} (${String(code)}); check --host and --port.`,
+      1,
+      {
+        cause: error,
+      },
+    );
+  }
+  return error instanceof Error ? error : new Error(String(error));
 }
 
 export function isLoopback(host: string): boolean {

@@ -105,6 +105,16 @@ describe("docsort serve and docsort token", () => {
     expect(await stop(serve)).toBe(0);
   }, 30_000);
 
+  it("says so when the port is taken, with exit code 1", async () => {
+    const first = startDocsort(["serve", "--port", "0"], env);
+    await first.waitForOutput(/open this URL to sign in: (\S+)/);
+    const port = new URL(/open this URL to sign in: (\S+)/.exec(first.stdout)?.[1] ?? "").port;
+    const second = await runDocsort(["serve", "--port", port], env);
+    expect(second.code).toBe(1);
+    expect(second.stderr).toContain(`port ${port} on 127.0.0.1 is in use`);
+    expect(await stop(first)).toBe(0);
+  }, 30_000);
+
   it("refuses a port that is not a port", async () => {
     const bad = await runDocsort(["serve", "--port", "99999"], env);
     expect(bad.code).toBe(2);
