@@ -5,12 +5,9 @@ import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
 import { UsageError } from "../errors.js";
 import { ApiError, type ErrorStatus } from "./api/api-error.js";
-import { documentsApi } from "./api/documents-api.js";
-import { apiRouter } from "./api/route-kit.js";
-import { statusApi } from "./api/status-api.js";
-import { workflowApi } from "./api/workflow-api.js";
+import { apiV1 } from "./api/api-v1.js";
 import { type AssetNames, buildAssets } from "./assets/assets.js";
-import { csrfGuard, hostGuard, identify, requireAccess, type ServeEnv } from "./auth/guards.js";
+import { csrfGuard, hostGuard, identify, type ServeEnv } from "./auth/guards.js";
 import { loginRoutes } from "./auth/login-routes.js";
 import { plainPage } from "./pages/layout.js";
 import { pageRoutes } from "./pages/page-routes.js";
@@ -24,7 +21,6 @@ export interface HttpAppOptions {
 }
 
 const MAX_BODY_BYTES = 256 * 1024;
-const PUBLIC_API = new Set(["/api/v1/health", "/api/v1/openapi.json"]);
 
 /**
  * The review app: API v1 under /api/v1 (OpenAPI at /api/v1/openapi.json), the pages, sign-in, and two static
@@ -100,38 +96,7 @@ export function createHttpApp(ctx: ServeContext, options: HttpAppOptions): Hono<
     }),
   );
 
-  const api = apiRouter();
-  const needAccess = requireAccess();
-  api.use(async (c, next) => (PUBLIC_API.has(c.req.path) ? next() : needAccess(c, next)));
-  api.route("/", documentsApi(ctx));
-  api.route("/", workflowApi(ctx));
-  api.route("/", statusApi(ctx, options.closing));
-  api.openAPIRegistry.registerComponent("securitySchemes", "token", {
-    type: "http",
-    scheme: "bearer",
-    description: "the token docsort serve prints (docsort token --show); needs no CSRF token",
-  });
-  api.openAPIRegistry.registerComponent("securitySchemes", "session", {
-    type: "apiKey",
-    in: "cookie",
-    name: ctx.cookieName,
-    description: "the browser session set by /login; state changes also need the X-CSRF-Token header",
-  });
-  api.doc31("/openapi.json", {
-    openapi: "3.1.0",
-    info: {
-      title: "docsort API",
-      version: `1 (docsort ${ctx.version})`,
-      description:
-        "Version 1 of docsort's local HTTP API. Additions keep v1; a breaking change becomes /api/v2. Every error is { error: { code, message, issues? } } with a stable code.",
-    },
-    servers: [{ url: "/api/v1" }],
-    security: [{ token: [] }, { session: [] }],
-  });
-  api.all("*", (c) => {
-    throw new ApiError(404, "not_found", `there is no API route ${c.req.method} ${c.req.path}`);
-  });
-  app.route("/api/v1", api);
+  app.route("/api/v1", apiV1(ctx, options.closing));
 
   app.route("/", pageRoutes(ctx, assets.names));
 
