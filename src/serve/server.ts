@@ -107,6 +107,8 @@ export async function startServer(app: App, options: ServeOptions): Promise<Runn
         closing.abort();
         feed.stop();
         const stopped = new Promise<void>((resolve) => server.close(() => resolve()));
+        // the live streams end on the abort; once their responses are finished their connections are idle
+        await new Promise((resolve) => setImmediate(resolve));
         server.closeIdleConnections();
         setTimeout(() => server.closeAllConnections(), 1000).unref();
         await stopped;

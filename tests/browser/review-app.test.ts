@@ -10,6 +10,7 @@ import { createE2eEnv, documentPart, type E2eEnv } from "../support/e2e-env.js";
 import { minimalPdf } from "../support/minimal-pdf.js";
 import { lastUserText, type RecordedRequest, type Reply } from "../support/ollama-server.js";
 import { type DocsortProcess, runDocsort, startDocsort } from "../support/run-docsort.js";
+import { stopDocsort } from "../support/stop-docsort.js";
 import { readDocuments } from "../support/store-reader.js";
 import { tempDir } from "../support/temp-dir.js";
 import { until } from "../support/until.js";
@@ -200,11 +201,9 @@ describe.skipIf(!runBrowserTests)("the review app in Debian's chromium", () => {
   }, 120_000);
 
   afterAll(async () => {
+    // The server first: nothing else may keep it alive if a later step fails.
+    if (serve) await stopDocsort(serve);
     await chromium?.close();
-    if (serve?.child.exitCode === null) {
-      serve.child.kill("SIGTERM");
-      await serve.exited;
-    }
     await receiver?.close();
     await env?.cleanup();
     scratch.cleanup();

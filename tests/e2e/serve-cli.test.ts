@@ -1,9 +1,10 @@
 import { statSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createE2eEnv, documentPart, type E2eEnv } from "../support/e2e-env.js";
 import { lastUserText, type RecordedRequest, type Reply } from "../support/ollama-server.js";
 import { type DocsortProcess, runDocsort, startDocsort } from "../support/run-docsort.js";
+import { stopDocsort } from "../support/stop-docsort.js";
 
 const TAXI = "Stadt-Taxi Kessel\nQuittung\nFahrt vom Hauptbahnhof zum Messegelände\nFahrpreis EUR 23,40\n";
 const MEMO = "Memo to all staff\nThe canteen will be closed on Friday for cleaning.\n";
@@ -34,10 +35,19 @@ beforeAll(async () => {
 }, 60_000);
 afterAll(async () => env?.cleanup());
 
-async function stop(running: DocsortProcess): Promise<number | null> {
-  running.child.kill("SIGTERM");
-  return (await running.exited).code;
+const running: DocsortProcess[] = [];
+/** A docsort child that afterEach stops even when the test failed half-way. */
+function start(args: string[]): DocsortProcess {
+  const child = startDocsort(args, env);
+  running.push(child);
+  return child;
 }
+async function stop(child: DocsortProcess): Promise<number | null> {
+  return (await stopDocsort(child)).code;
+}
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((child) => stopDocsort(child)));
+});
 
 describe("docsort search", () => {
   it("finds documents by a word in their text, as a table or as JSON", async () => {
@@ -67,7 +77,7 @@ describe("docsort search", () => {
 
 describe("docsort serve and docsort token", () => {
   it("prints a sign-in URL on 127.0.0.1, keeps the token in a file only the user can read, stops on SIGTERM", async () => {
-    const serve = startDocsort(["serve", "--port", "0"], env);
+    const serve = start(["serve", "--port", "0"]);
     await serve.waitForOutput(/open this URL to sign in: (\S+)/);
     const url = /open this URL to sign in: (\S+)/.exec(serve.stdout)?.[1] ?? "";
     expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+\/login\?token=[\w-]{43}$/);
@@ -97,7 +107,7 @@ describe("docsort serve and docsort token", () => {
   }, 60_000);
 
   it("listens on another address only when asked, with a warning", async () => {
-    const serve = startDocsort(["serve", "--port", "0", "--host", "0.0.0.0"], env);
+    const serve = start(["serve", "--port", "0", "--host", "0.0.0.0"]);
     await serve.waitForOutput(/open this URL to sign in/);
     expect(serve.stderr).toMatch(
       /warning: listening on 0\.0\.0\.0: the review app is reachable from other machines/,
@@ -106,7 +116,7 @@ describe("docsort serve and docsort token", () => {
   }, 30_000);
 
   it("says so when the port is taken, with exit code 1", async () => {
-    const first = startDocsort(["serve", "--port", "0"], env);
+    const first = start(["serve", "--port", "0"]);
     await first.waitForOutput(/open this URL to sign in: (\S+)/);
     const port = new URL(/open this URL to sign in: (\S+)/.exec(first.stdout)?.[1] ?? "").port;
     const second = await runDocsort(["serve", "--port", port], env);
@@ -122,7 +132,7 @@ describe("docsort serve and docsort token", () => {
   });
 
   it("watch --serve runs the review app beside the watcher", async () => {
-    const watch = startDocsort(["watch", "--serve", "--port", "0"], env);
+    const watch = start(["watch", "--serve", "--port", "0"]);
     await watch.waitForOutput(/open this URL to sign in: (\S+)/);
     const origin = new URL(/open this URL to sign in: (\S+)/.exec(watch.stdout)?.[1] ?? "").origin;
     const health = await fetch(`${origin}/api/v1/health`);

@@ -39,8 +39,8 @@ export async function launchChromium(): Promise<TestBrowser> {
   return {
     browser,
     async close() {
-      await browser.close().catch(() => {});
-      await server.close().catch(() => {});
+      await settle(browser.close());
+      await settle(server.close());
       if (pid !== undefined) {
         try {
           process.kill(-pid, "SIGKILL");
@@ -50,4 +50,16 @@ export async function launchChromium(): Promise<TestBrowser> {
       }
     },
   };
+}
+
+/** Waits for `promise` at most 10 s and never throws: teardown goes on to kill the process group regardless. */
+async function settle(promise: Promise<unknown>): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    promise.catch(() => {}),
+    new Promise((resolve) => {
+      timer = setTimeout(resolve, 10_000);
+    }),
+  ]);
+  clearTimeout(timer);
 }
