@@ -53,6 +53,7 @@ describe("pages", () => {
     }
     expect(await page("/review")).toContain("&lt;img src=x onerror=&quot;alert(1)&quot;&gt;.txt");
     expect(await page("/search?q=total")).toMatch(/<mark>total<\/mark>/);
+    expect(await page("/review")).toContain("This quote is not in the document's text.");
   });
 
   it("send people who are not signed in to the sign-in page, and refuse bad page input", async () => {
