@@ -91,6 +91,21 @@ const COMMANDS: readonly CommandEntry[] = [
     async () => (await import("./commands/mail.js")).registerMail,
   ),
   entry(
+    ["search"],
+    "find documents by words in their text (full-text search)",
+    async () => (await import("./commands/search.js")).registerSearch,
+  ),
+  entry(
+    ["serve"],
+    "the review app in the browser and the HTTP API, on 127.0.0.1",
+    async () => (await import("./commands/serve.js")).registerServe,
+  ),
+  entry(
+    ["token"],
+    "a new access token for the review app (signs every browser out); --show prints it",
+    async () => (await import("./commands/token.js")).registerToken,
+  ),
+  entry(
     ["doctor"],
     "check the configuration, database, inbox and model server, and say what to fix",
     async () => (await import("./commands/doctor.js")).registerDoctor,
@@ -148,7 +163,7 @@ export async function buildFullProgram(): Promise<Command> {
   return buildProgram(["*"]);
 }
 
-function packageVersion(): string {
+export function packageVersion(): string {
   const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
   const parsed: unknown = JSON.parse(text);
   return typeof parsed === "object" && parsed !== null && "version" in parsed

@@ -253,6 +253,28 @@ const invoicesSchema = z.strictObject({
     .describe("Output tokens reserved for the invoice-field answer (it is longer than a classification)."),
 });
 
+const serveSchema = z.strictObject({
+  port: z
+    .int()
+    .min(0)
+    .max(65_535)
+    .default(8417)
+    .describe(
+      "Port of docsort serve (and watch --serve) on 127.0.0.1; 0 takes any free port. Another address only with --host.",
+    ),
+  sessionHours: z
+    .int()
+    .min(1)
+    .default(12)
+    .describe("How long a browser stays signed in after opening the token URL."),
+  pageSide: z
+    .int()
+    .min(400)
+    .max(4000)
+    .default(1600)
+    .describe("Longest side of page images in the review app, in pixels."),
+});
+
 const logSchema = z.strictObject({
   level: z
     .enum(["debug", "info", "warn", "error"])
@@ -281,6 +303,7 @@ export const configFileSchema = z.strictObject({
   outbox: outboxSchema.prefault({}),
   invoices: invoicesSchema.prefault({}),
   mail: mailSchema.prefault({}),
+  serve: serveSchema.prefault({}),
 });
 
 export type ConfigFile = z.infer<typeof configFileSchema>;
@@ -290,6 +313,7 @@ export type ModelConfig = z.infer<typeof modelSchema>;
 export type BuiltinConfig = z.infer<typeof builtinSchema>;
 export type OutboxConfig = z.infer<typeof outboxSchema>;
 export type InvoicesConfig = z.infer<typeof invoicesSchema>;
+export type ServeConfig = z.infer<typeof serveSchema>;
 
 /** The resolved configuration: paths are absolute. */
 export interface Config extends ConfigFile {

@@ -17,6 +17,14 @@ export interface Frame {
   width: number;
   height: number;
   toOcrImage(): Promise<Uint8Array>;
+  /** The frame upright, at most `maxSide` pixels wide or high, for a person to look at. */
+  toDisplayImage(maxSide: number): Promise<DisplayImage>;
+}
+
+export interface DisplayImage {
+  bytes: Uint8Array;
+  /** image/png, or the original type for WebP, GIF and BMP (browsers decode those themselves). */
+  mime: string;
 }
 
 interface Rgba {
@@ -48,10 +56,21 @@ function singleFrame(bytes: Uint8Array, kind: string, size: Dimensions, maxPixel
   const decode =
     kind === "png" ? decodePng : kind === "jpg" ? (b: Uint8Array) => decodeJpeg(b, maxPixels) : undefined;
   // WebP, GIF and BMP have no pure-JS decoder here: tesseract gets them as they are, unscaled.
-  if (!decode || (orientation === 1 && ocrScale(size.width, size.height) === 1)) {
-    return { ...size, toOcrImage: async () => bytes };
+  if (!decode) {
+    return {
+      ...size,
+      toOcrImage: async () => bytes,
+      toDisplayImage: async () => ({ bytes, mime: `image/${kind}` }),
+    };
   }
-  return { ...size, toOcrImage: async () => encodeForOcr(decode(bytes), orientation) };
+  return {
+    ...size,
+    toOcrImage: async () =>
+      orientation === 1 && ocrScale(size.width, size.height) === 1
+        ? bytes
+        : encodeForOcr(decode(bytes), orientation),
+    toDisplayImage: async (maxSide) => displayImage(decode(bytes), orientation, maxSide),
+  };
 }
 
 function decodePng(bytes: Uint8Array): Rgba {
@@ -79,6 +98,10 @@ function tiffFrames(bytes: Uint8Array): Frame[] {
       UTIF.decodeImage(buffer, ifd);
       return encodeForOcr({ width: ifd.width, height: ifd.height, data: UTIF.toRGBA8(ifd) }, 1);
     },
+    async toDisplayImage(maxSide: number) {
+      UTIF.decodeImage(buffer, ifd);
+      return displayImage({ width: ifd.width, height: ifd.height, data: UTIF.toRGBA8(ifd) }, 1, maxSide);
+    },
   }));
 }
 
@@ -88,6 +111,7 @@ async function heicFrames(bytes: Uint8Array): Promise<Frame[]> {
     width: image.width,
     height: image.height,
     toOcrImage: async () => encodeForOcr(await image.decode(), 1),
+    toDisplayImage: async (maxSide: number) => displayImage(await image.decode(), 1, maxSide),
   }));
 }
 
@@ -118,11 +142,24 @@ const ORIENTATION: Record<
 };
 
 /** Draws decoded pixels upright (EXIF orientation 1-8), at the size tesseract reads best, as a PNG. */
-async function encodeForOcr({ width, height, data }: Rgba, orientation: number): Promise<Uint8Array> {
+function encodeForOcr(image: Rgba, orientation: number): Promise<Uint8Array> {
+  return encodeUpright(image, orientation, ocrScale(image.width, image.height));
+}
+
+async function displayImage(image: Rgba, orientation: number, maxSide: number): Promise<DisplayImage> {
+  const scale = Math.min(1, maxSide / Math.max(image.width, image.height, 1));
+  return { bytes: await encodeUpright(image, orientation, scale), mime: "image/png" };
+}
+
+/** Draws decoded pixels upright (EXIF orientation 1-8), scaled by `scale`, as a PNG. */
+async function encodeUpright(
+  { width, height, data }: Rgba,
+  orientation: number,
+  scale: number,
+): Promise<Uint8Array> {
   const source = createCanvas(width, height);
   const pixels = new Uint8ClampedArray(data.buffer, data.byteOffset, width * height * 4);
   source.getContext("2d").putImageData(new ImageData(pixels, width, height), 0, 0);
-  const scale = ocrScale(width, height);
   const w = Math.max(1, Math.round(width * scale));
   const h = Math.max(1, Math.round(height * scale));
   const swap = orientation >= 5 && orientation <= 8;

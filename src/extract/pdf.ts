@@ -81,7 +81,11 @@ function methodOf(textPages: number, ocrPages: number): ExtractionMethod {
   return textPages === 0 ? "ocr" : "mixed";
 }
 
-async function openPdf({ bytes, type }: ExtractInput): Promise<PDFDocumentProxy> {
+/** Opens a PDF with pdf.js, every data file local; a password-protected or damaged file is an ExtractionError. */
+export async function openPdf({
+  bytes,
+  type,
+}: Pick<ExtractInput, "bytes" | "type">): Promise<PDFDocumentProxy> {
   const lib = await loadPdfJs();
   const dir = path.dirname(createRequire(import.meta.url).resolve("pdfjs-dist/package.json"));
   try {

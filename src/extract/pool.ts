@@ -29,7 +29,7 @@ export interface PoolOptions {
 
 export function createPool(config: ExtractConfig, log: Log, options: PoolOptions = {}): ExtractionPool {
   const piscina = new Piscina<WorkerTask, unknown>({
-    ...workerEntry(),
+    ...workerEntry(import.meta.url, "worker"),
     ...poolSize(config.workers, options.maxHeapMb ?? WORKER_HEAP_MB),
   });
   piscina.on("error", (error: unknown) => log("error", "extraction worker error", { error: String(error) }));
@@ -78,14 +78,14 @@ function poolSize(workers: number, maxHeapMb: number) {
 }
 
 /**
- * From compiled JS the worker is worker.js; when this module runs as TypeScript (vitest, tsx) the
- * worker is worker.ts and each thread loads tsx first.
+ * A piscina worker file `name` beside the module at `moduleUrl`. From compiled JS the worker is name.js; when the
+ * module runs as TypeScript (vitest, tsx) the worker is name.ts and each thread loads tsx first.
  */
-function workerEntry(): { filename: string; execArgv?: string[] } {
-  const self = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(self).pathname)) return { filename: new URL("./worker.js", self).href };
-  const tsx = pathToFileURL(createRequire(self).resolve("tsx")).href;
-  return { filename: new URL("./worker.ts", self).href, execArgv: ["--import", tsx] };
+export function workerEntry(moduleUrl: string, name: string): { filename: string; execArgv?: string[] } {
+  if (!/\.[cm]?ts$/.test(new URL(moduleUrl).pathname))
+    return { filename: new URL(`./${name}.js`, moduleUrl).href };
+  const tsx = pathToFileURL(createRequire(moduleUrl).resolve("tsx")).href;
+  return { filename: new URL(`./${name}.ts`, moduleUrl).href, execArgv: ["--import", tsx] };
 }
 
 /** A counting semaphore whose waiters can give up when their signal fires. */

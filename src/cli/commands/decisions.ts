@@ -2,6 +2,7 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { App } from "../../app.js";
 import { resolveActor } from "../../review/actor.js";
+import { decisionReport } from "../../review/decision-report.js";
 import {
   acceptDocument,
   type DecisionOutcome,
@@ -37,7 +38,7 @@ export function registerDecisions(program: Command): void {
         const outcomes = ids.map((id) =>
           acceptDocument(app.store, resolveDocument(app.store, id).id, { actor, note: options.note }),
         );
-        if (options.json) printJson(outcomes.map(report));
+        if (options.json) printJson(outcomes.map(decisionReport));
         else for (const outcome of outcomes) printLine(describe(outcome, "accepted"));
         await runRoutedHandlers(app, routedIds(outcomes), "accept", options.json === true);
       } finally {
@@ -62,7 +63,7 @@ export function registerDecisions(program: Command): void {
           actor: resolveActor(options.by),
           note: options.note,
         });
-        if (options.json) printJson(report(outcome));
+        if (options.json) printJson(decisionReport(outcome));
         else printLine(describe(outcome, "set to"));
         await runRoutedHandlers(app, routedIds([outcome]), "set", options.json === true);
       } finally {
@@ -105,18 +106,6 @@ export function registerDecisions(program: Command): void {
 
 function routedIds(outcomes: readonly DecisionOutcome[]): number[] {
   return outcomes.filter((o) => (o.route?.runs ?? 0) > 0).map((o) => o.document.id);
-}
-
-function report(outcome: DecisionOutcome) {
-  return {
-    id: outcome.document.id,
-    status: outcome.document.status,
-    category: outcome.classification.category,
-    changed: outcome.changed,
-    routed: outcome.route !== undefined,
-    runs: outcome.route?.runs ?? 0,
-    classificationId: outcome.classification.id,
-  };
 }
 
 function describe(outcome: DecisionOutcome, verb: string): string {

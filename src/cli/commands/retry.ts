@@ -3,8 +3,8 @@ import { z } from "zod";
 import { App } from "../../app.js";
 import { UsageError } from "../../errors.js";
 import { describeRun } from "../../handlers/describe-run.js";
+import { requeueRuns, runToRetry } from "../../handlers/retry-runs.js";
 import { runNow } from "../../handlers/run-now.js";
-import { nowIso } from "../../store/clock.js";
 import type { HandlerRunRecord } from "../../store/handler-runs-repo.js";
 import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
@@ -42,12 +42,7 @@ export function registerRetry(program: Command): void {
           printLine("nothing to retry");
           return;
         }
-        const requeued = app.store.transaction(() =>
-          app.store.handlerRuns.requeue(
-            selected.map((r) => r.id),
-            nowIso(),
-          ),
-        );
+        const requeued = requeueRuns(app.store, selected);
         const progress = startProgress("retry", requeued.length);
         const finished = await runNow(
           app,
@@ -87,12 +82,7 @@ function select(
     const parsed = runIdSchema.safeParse(runArg.replace(/^#/, ""));
     if (!parsed.success)
       throw new UsageError(`"${runArg}" is not a run id (a whole number, see docsort runs).`);
-    const run = store.handlerRuns.get(parsed.data);
-    if (!run) throw new UsageError(`there is no handler run #${parsed.data} (see docsort runs).`);
-    if (run.status === "succeeded")
-      throw new UsageError(`run #${run.id} succeeded; there is nothing to retry.`);
-    if (run.status === "running") throw new UsageError(`run #${run.id} is running right now.`);
-    return [run];
+    return [runToRetry(store, parsed.data)];
   }
   if (document !== undefined) {
     const id = resolveDocument(store, document).id;

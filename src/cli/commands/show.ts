@@ -2,16 +2,15 @@ import type { Command } from "commander";
 import { z } from "zod";
 import { App } from "../../app.js";
 import { describeLearning } from "../../review/describe-learning.js";
+import { type DocumentDetails, documentDetails } from "../../review/document-details.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { MailOrigin } from "../../store/mail-messages-repo.js";
-import type { Store } from "../../store/store.js";
 import { resolveDocument } from "../document-id.js";
 import { globalOptions } from "../global-options.js";
 import { formatConfidence, printJson, printLine, shown, truncate } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 
-const EXCERPT_CHARS = 800;
 const showOptions = z.object({ json: z.boolean().optional(), wide: z.boolean().optional() });
 /** A failed model answer is shown up to this much (--wide: all of it). */
 const RAW_ANSWER_CHARS = 600;
@@ -37,38 +36,7 @@ export function registerShow(program: Command): void {
     });
 }
 
-export function documentDetails(store: Store, document: DocumentRecord) {
-  const extraction = store.extractions.latest(document.id);
-  return {
-    document,
-    extraction: extraction
-      ? {
-          method: extraction.method,
-          mime: extraction.mime,
-          chars: extraction.chars,
-          pages: extraction.pages,
-          pagesRead: extraction.pagesRead,
-          encoding: extraction.encoding,
-          language: extraction.language,
-          ocrConfidence: extraction.ocrConfidence,
-          warnings: extraction.warnings,
-          durationMs: extraction.durationMs,
-          excerpt: extraction.text.slice(0, EXCERPT_CHARS),
-        }
-      : null,
-    classifications: store.classifications.history(document.id),
-    events: store.events.forDocument(document.id),
-    parent: document.parentId ? (store.documents.get(document.parentId) ?? null) : null,
-    children: store.documents.children(document.id),
-    duplicateOf: document.duplicateOf ? (store.documents.get(document.duplicateOf) ?? null) : null,
-    duplicates: store.documents.duplicatesOf(document.id),
-    handlerRuns: store.handlerRuns.forDocument(document.id),
-    invoice: store.invoices.forDocument(document.id) ?? null,
-    mail: store.mailMessages.originOf(document.id) ?? null,
-  };
-}
-
-type Details = ReturnType<typeof documentDetails>;
+type Details = DocumentDetails;
 
 function printDetails(details: Details, wide: boolean): void {
   const { document: d, extraction } = details;

@@ -2,6 +2,7 @@ import * as initial from "./001-initial.js";
 import * as handlersOutboxInvoices from "./002-handlers-outbox-invoices.js";
 import * as reviewLearning from "./003-review-learning.js";
 import * as mailIntake from "./007-mail-intake.js";
+import * as searchServe from "./008-search-serve.js";
 
 export interface Migration {
   version: number;
@@ -15,4 +16,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 2, ...handlersOutboxInvoices },
   { version: 3, ...reviewLearning },
   { version: 7, ...mailIntake },
+  { version: 8, ...searchServe },
 ];
