@@ -1,4 +1,5 @@
 import type { Category, ModelConfig } from "../config/schema.js";
+import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
   buildClassificationSchema,
   type ClassificationSchema,
@@ -32,6 +33,8 @@ export interface LlmClassification extends ModelClassification {
   /** Transport retries before a call went through. */
   retries: number;
   warnings: string[];
+  /** Why a person must review this answer whatever its confidence (see classification-checks.ts). */
+  reviewReason?: string;
 }
 
 export interface LlmClassifierOptions {
@@ -68,11 +71,13 @@ export class LlmClassifier {
       schema: this.schema,
       messages,
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
+      salvage: (raw) => salvageConfidence(raw, this.schema),
       ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
       ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
       signal,
     });
     const value = call.value;
+    const reviewReason = call.salvaged ?? evidenceProblem(value.evidence);
 
     const warnings: string[] = [];
     if (call.doneReason === "length") warnings.push("the answer was cut by num_predict");
@@ -98,6 +103,7 @@ export class LlmClassifier {
       rawOutput: call.rawOutputs.join("\n---\n"),
       retries: call.retries,
       warnings,
+      ...(reviewReason ? { reviewReason } : {}),
     };
   }
 

@@ -44,6 +44,7 @@ export class LlmDocumentClassifier implements DocumentClassifier {
           : {}),
         ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}),
       },
+      ...(result.reviewReason ? { reviewReason: result.reviewReason } : {}),
     };
   }
 }

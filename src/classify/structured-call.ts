@@ -13,14 +13,27 @@ export interface StructuredCallOptions<T> {
   messages: BaseMessage[];
   /** What to tell the model when its first answer did not match the schema. */
   repairInstruction: (problem: string) => string;
+  /**
+   * Last resort after the repair round also failed: a usable value from the final answer and why a person must
+   * review it, or undefined to fail as before.
+   */
+  salvage?: (raw: string) => Salvaged<T> | undefined;
   /** First transport-retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
   signal?: AbortSignal | undefined;
 }
 
+export interface Salvaged<T> {
+  value: T;
+  /** Why the value needs a person, e.g. "the model's confidence 23 is outside 0–1". */
+  problem: string;
+}
+
 export interface StructuredCallResult<T> {
   value: T;
+  /** Set when the value was salvaged from an answer that did not match the schema (see `salvage`). */
+  salvaged?: string;
   /** Model calls made: 1, or 2 when the first answer needed a repair. */
   attempts: number;
   rawOutputs: string[];
@@ -64,11 +77,15 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
     });
 
   const first = await call(messages);
-  let result = parseModelOutput(first.raw, schema);
+  const result = parseModelOutput(first.raw, schema);
   let final = first;
   let attempts = 1;
   const rawOutputs = [first.raw];
-  if (!result.ok) {
+  let value: T;
+  let salvaged: Salvaged<T> | undefined;
+  if (result.ok) {
+    value = result.value;
+  } else {
     attempts = 2;
     final = await call([
       ...messages,
@@ -76,16 +93,20 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
       new HumanMessage(options.repairInstruction(result.problem)),
     ]);
     rawOutputs.push(final.raw);
-    result = parseModelOutput(final.raw, schema);
-    if (!result.ok) {
+    const repaired = parseModelOutput(final.raw, schema);
+    salvaged = repaired.ok ? undefined : options.salvage?.(final.raw);
+    if (repaired.ok) value = repaired.value;
+    else if (salvaged) value = salvaged.value;
+    else {
       throw new InvalidModelOutputError(
-        `the model's answer did not match the schema twice: ${result.problem}`,
+        `the model's answer did not match the schema twice: ${repaired.problem}`,
         rawOutputs,
       );
     }
   }
   return {
-    value: result.value,
+    value,
+    ...(salvaged ? { salvaged: salvaged.problem } : {}),
     attempts,
     rawOutputs,
     promptTokens: final.promptTokens,
