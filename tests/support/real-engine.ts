@@ -12,6 +12,7 @@ import { execFile } from "node:child_process";
 import { promisify } from "node:util";
 import { installedPackageVersion } from "./llama-engine/llama-cpp-sources.js";
 import { pythonWithNumpy } from "./llama-engine/python.js";
+import type { PromptTokenizer } from "./llama-engine/tokenizer.js";
 import type { LlamaOllamaServer } from "./llama-ollama-server.js";
 
 const run = promisify(execFile);
@@ -39,6 +40,12 @@ export function checkRealEngine(): Promise<RealEngineGate> {
 export async function startRealEngineServer(): Promise<LlamaOllamaServer> {
   const { startLlamaOllamaServer } = await import("./llama-ollama-server.js");
   return startLlamaOllamaServer();
+}
+
+/** The test model's tokenizer and chat template, without the server (loads in a moment). */
+export async function loadRealTokenizer(): Promise<PromptTokenizer> {
+  const { loadPromptTokenizer } = await import("./llama-engine/tokenizer.js");
+  return loadPromptTokenizer();
 }
 
 /** Hook timeout for starting the server: writing the model and loading it on a loaded 2-core machine. */

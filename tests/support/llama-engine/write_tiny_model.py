@@ -1,13 +1,13 @@
 """Writes docsort's test model: a tiny qwen2-architecture GGUF with random weights over a real tokenizer.
 
 Input: one JSON object on stdin (see tiny-model.ts): output path, seed, sizes, the tokenizer's GGUF fields and the
-favoured-token bias. Uses gguf-py, llama.cpp's own GGUF writer, from the llama.cpp release that node-llama-cpp
+token biases. Uses gguf-py, llama.cpp's own GGUF writer, from the llama.cpp release that node-llama-cpp
 ships (PYTHONPATH points at it). The model is a fixture for behaviour, not a classifier: it knows nothing.
 
 One deliberate shape in the random weights: dimension 0 of the residual stream is a constant (the token embedding
-sets it, no layer writes to it), and the output matrix reads it only for the favoured tokens (the double quote).
-That biases every step towards closing a JSON string, so string values end after a few tokens instead of running
-until num_predict, while everything else stays random.
+sets it, no layer writes to it), and the output matrix reads it only for the biased tokens (the double quote). Every
+step then leans towards closing a JSON string, so string values end after a few tokens instead of running until
+num_predict, while everything else stays random.
 """
 import json
 import sys
@@ -52,8 +52,8 @@ embedding = random(n_vocab, E)
 embedding[:, 0] = spec["constant"]
 output = random(n_vocab, E, scale=E ** -0.5)
 output[:, 0] = 0
-for token in spec["favouredTokens"]:
-    output[token, 0] = spec["bias"]
+for token, weight in spec["tokenBias"]:
+    output[token, 0] = weight
 
 writer.add_tensor("token_embd.weight", embedding.astype(np.float16))
 writer.add_tensor("output_norm.weight", np.ones(E, dtype=np.float32))
