@@ -14,6 +14,7 @@ import { corpusText } from "../support/corpus-text.js";
 import type { EngineRequest, LlamaOllamaServer } from "../support/llama-ollama-server.js";
 import {
   checkRealEngine,
+  MODEL_TEST_TIMEOUT_MS,
   realEngineTitle,
   START_TIMEOUT_MS,
   startRealEngineServer,
@@ -66,6 +67,7 @@ function grammarOf(request: EngineRequest | undefined): string {
 
 describe.skipIf(!gate.ok || !corpusAvailable)(
   realEngineTitle("docsort's schemas through the real engine", gate),
+  { timeout: MODEL_TEST_TIMEOUT_MS },
   () => {
     let server: LlamaOllamaServer;
     const classified: Classified[] = [];
@@ -114,6 +116,8 @@ describe.skipIf(!gate.ok || !corpusAvailable)(
       // docsort checks the range itself (classification-checks.ts).
       expect(gbnf).toMatch(/^confidence-kv ::= "\\"confidence\\"" space ":" space number$/m);
       expect(gbnf).not.toMatch(/additional/);
+      // Descriptions guide nothing through the grammar; only the prompt can tell the model what a field means.
+      expect(gbnf).not.toContain("One category of the taxonomy");
     });
 
     it("every answer, first or repaired, is JSON of the schema's shape, complete", () => {

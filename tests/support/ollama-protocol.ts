@@ -141,6 +141,11 @@ export function answerGet(
   }
 }
 
+/** Ollama's answer to POST /api/show for a model it does not have. */
+export function showNotFound(name: string): string {
+  return `model '${name}' not found`;
+}
+
 /** The model named by a POST /api/show body (`model`, or the older `name`), or "" when there is none. */
 export function showRequestModel(body: Record<string, unknown>): string {
   if (typeof body.model === "string") return body.model;

@@ -20,6 +20,7 @@ import {
   sendError,
   sendJson,
   sendNotFound,
+  showNotFound,
   showRequestModel,
   toKeepAlive,
   toMessages,
@@ -685,7 +686,7 @@ async function handleShow(state: ServerState, req: IncomingMessage, res: ServerR
     return;
   }
   const model = state.findModel(requested);
-  if (model === undefined) sendError(res, 404, `model '${requested}' not found`);
+  if (model === undefined) sendError(res, 404, showNotFound(requested));
   else sendJson(res, 200, showBody(model));
 }
 

@@ -50,6 +50,8 @@ export async function loadRealTokenizer(): Promise<PromptTokenizer> {
 
 /** Hook timeout for starting the server: writing the model and loading it on a loaded 2-core machine. */
 export const START_TIMEOUT_MS = 240_000;
+/** Timeout of a test that makes model calls: tens of tokens per second when the machine is busy. */
+export const MODEL_TEST_TIMEOUT_MS = 120_000;
 
 export function realEngineTitle(title: string, gate: RealEngineGate): string {
   return gate.ok ? title : `${title} [skipped: ${gate.reason}]`;
