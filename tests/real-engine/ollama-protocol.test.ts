@@ -120,6 +120,11 @@ describe.skipIf(!gate.ok)(
       expect(Object.keys(value)).toEqual(["answer", "amount"]);
       expect([typeof value.answer, typeof value.amount]).toEqual(["string", "number"]);
 
+      const ps = (await (await fetch(`${server.url}/api/ps`)).json()) as {
+        models: Record<string, unknown>[];
+      };
+      expect(ps.models).toMatchObject([{ name: "tiny-qwen2:latest", context_length: NUM_CTX }]);
+
       const whole = (await (await chat({ ...body, stream: false })).json()) as StreamLine;
       expect(whole).toMatchObject({ done: true, message: { role: "assistant", content } });
       expect(whole.eval_count).toBe(done?.eval_count);
