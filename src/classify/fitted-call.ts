@@ -4,7 +4,12 @@ import type { ModelConfig } from "../config/schema.js";
 import type { ModelCallError } from "./model-errors.js";
 import { type FittedPrompt, fitPrompt, judgePromptCount, learnFromCount } from "./prompt-fit.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
-import { callStructured, type StructuredCallOptions, type StructuredOutcome } from "./structured-call.js";
+import {
+  callStructured,
+  type Salvaged,
+  type StructuredCallOptions,
+  type StructuredOutcome,
+} from "./structured-call.js";
 import type { TokenCalibration } from "./token-calibration.js";
 
 export interface FittedCallOptions<T> {
@@ -15,6 +20,8 @@ export interface FittedCallOptions<T> {
   text: string;
   schema: z.ZodObject & z.ZodType<T>;
   repairInstruction: (problem: string) => string;
+  /** See StructuredCallOptions.salvage. */
+  salvage?: ((raw: string) => Salvaged<T> | undefined) | undefined;
   retryDelayMs?: number | undefined;
   onRetry?: ((error: ModelCallError, attempt: number) => void) | undefined;
   signal?: AbortSignal | undefined;
@@ -70,6 +77,7 @@ export function structuredOptions<T>(
     schema: options.schema,
     messages,
     repairInstruction: options.repairInstruction,
+    ...(options.salvage ? { salvage: options.salvage } : {}),
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
     signal: options.signal,

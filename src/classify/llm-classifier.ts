@@ -1,5 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { Category, ModelConfig } from "../config/schema.js";
+import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
   buildClassificationSchema,
   type ClassificationSchema,
@@ -35,7 +36,10 @@ export interface LlmClassification extends ModelClassification {
   /** Transport retries before a call went through. */
   retries: number;
   warnings: string[];
-  /** Set when the answer cannot be trusted whatever its confidence (the server cut the prompt twice). */
+  /**
+   * Why a person must review this answer whatever its confidence: the server cut the prompt twice, or the answer
+   * was salvaged or implausible (see classification-checks.ts).
+   */
   reviewReason?: string;
 }
 
@@ -77,13 +81,17 @@ export class LlmClassifier {
       text: request.text,
       schema: this.schema,
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
+      salvage: (raw) => salvageConfidence(raw, this.schema),
       retryDelayMs: this.options.retryDelayMs,
       onRetry: this.options.onRetry,
       signal,
     });
     const warnings = [...call.warnings];
-    const value = await this.answerOf(call, warnings, signal);
+    const { value, salvaged } = await this.answerOf(call, warnings, signal);
     const { outcome, fitted } = call;
+    const reviewReason = call.promptCut
+      ? `${call.promptCut} twice; the model may not have seen the instructions`
+      : (salvaged ?? evidenceProblem(value.evidence));
     return {
       ...value,
       summary: oneLine(value.summary, 300),
@@ -101,9 +109,7 @@ export class LlmClassifier {
       rawOutput: call.rawOutputs.join("\n---\n"),
       retries: outcome.retries,
       warnings,
-      ...(call.promptCut
-        ? { reviewReason: `${call.promptCut} twice; the model may not have seen the instructions` }
-        : {}),
+      ...(reviewReason ? { reviewReason } : {}),
     };
   }
 
@@ -116,9 +122,9 @@ export class LlmClassifier {
     call: FittedCall<ModelClassification>,
     warnings: string[],
     signal: AbortSignal | undefined,
-  ): Promise<ModelClassification> {
+  ): Promise<{ value: ModelClassification; salvaged?: string | undefined }> {
     const { outcome, fitted } = call;
-    if (outcome.kind === "answer") return outcome.value;
+    if (outcome.kind === "answer") return { value: outcome.value, salvaged: outcome.salvaged };
     const { model } = this.options;
     const room = model.numCtx - fitted.estimatedTokens - Math.ceil(model.numCtx * model.safetyMargin);
     const larger = Math.max(model.numPredict, Math.min(model.numPredict * CUT_BUDGET_FACTOR, room));
@@ -129,6 +135,7 @@ export class LlmClassifier {
           model: { ...model, numPredict: larger },
           schema: this.schema,
           repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
+          salvage: (raw) => salvageConfidence(raw, this.schema),
           retryDelayMs: this.options.retryDelayMs,
           onRetry: this.options.onRetry,
           signal,
@@ -140,7 +147,7 @@ export class LlmClassifier {
     call.attempts += again.attempts;
     if (again.kind === "answer") {
       warnings.push(`${cut}; asked again with num_predict ${larger}`);
-      return again.value;
+      return { value: again.value, salvaged: again.salvaged };
     }
     const salvaged = salvage([again.raw, outcome.raw], this.schema);
     if (!salvaged) {
@@ -150,7 +157,7 @@ export class LlmClassifier {
       );
     }
     warnings.push(`${cut}, and again at num_predict ${larger}; kept the fields that were complete`);
-    return salvaged;
+    return { value: salvaged };
   }
 
   private promptValues(

@@ -13,10 +13,21 @@ export interface StructuredCallOptions<T> {
   messages: BaseMessage[];
   /** What to tell the model when its first answer did not match the schema. */
   repairInstruction: (problem: string) => string;
+  /**
+   * Last resort after the repair round also failed: a usable value from the final answer and why a person must
+   * review it, or undefined to fail as before.
+   */
+  salvage?: (raw: string) => Salvaged<T> | undefined;
   /** First transport-retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
   signal?: AbortSignal | undefined;
+}
+
+export interface Salvaged<T> {
+  value: T;
+  /** Why the value needs a person, e.g. "the model's confidence 23 is outside 0–1". */
+  problem: string;
 }
 
 /** How one structured call went: the model calls it took and Ollama's counters of the last one. */
@@ -37,7 +48,16 @@ export interface CallStats {
  * did: that is no malformed answer to repair but one to ask for differently (a larger budget, fewer fields), and
  * its complete fields may still be used (see parseCutOutput).
  */
-export type StructuredOutcome<T> = CallStats & ({ kind: "answer"; value: T } | { kind: "cut"; raw: string });
+export type StructuredOutcome<T> = CallStats &
+  (
+    | {
+        kind: "answer";
+        value: T;
+        /** Set when the value was salvaged from an answer that did not match the schema (see `salvage`). */
+        salvaged?: string;
+      }
+    | { kind: "cut"; raw: string }
+  );
 
 interface CallResult {
   raw: string;
@@ -49,7 +69,8 @@ interface CallResult {
 /**
  * One structured model call: transport errors and timeouts are retried with backoff; an answer that does not
  * match the schema gets exactly one repair round (the answer and the problem are shown to the model); an answer cut
- * at the output limit is returned as `cut`. Throws InvalidModelOutputError after a second bad answer.
+ * at the output limit is returned as `cut`. After a second bad answer, `salvage` may still make a value of it that
+ * a person must review; otherwise throws InvalidModelOutputError.
  */
 export async function callStructured<T>(options: StructuredCallOptions<T>): Promise<StructuredOutcome<T>> {
   const { model, schema, messages, signal } = options;
@@ -97,6 +118,9 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
   const repaired = parseModelOutput(second.raw, schema);
   if (repaired.ok) return { ...stats(second), kind: "answer", value: repaired.value };
   if (second.doneReason === "length") return { ...stats(second), kind: "cut", raw: second.raw };
+  const salvaged = options.salvage?.(second.raw);
+  if (salvaged)
+    return { ...stats(second), kind: "answer", value: salvaged.value, salvaged: salvaged.problem };
   throw new InvalidModelOutputError(
     `the model's answer did not match the schema twice: ${repaired.problem}`,
     rawOutputs,

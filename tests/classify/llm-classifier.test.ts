@@ -113,6 +113,40 @@ describe("LlmClassifier", () => {
     expect((error as InvalidModelOutputError).rawOutputs).toEqual(["not json", '{"category":"invoice"}']);
   });
 
+  it("a confidence outside 0–1 gets the repair round, and a repaired answer is used as it is", async () => {
+    server.enqueue({ kind: "json", value: { ...answer, confidence: 85 } }, { kind: "json", value: answer });
+    const result = await classifier().classify({ text: "Invoice text long enough", name: "a.txt" });
+    expect(result).toMatchObject({ category: "invoice", confidence: 0.92, attempts: 2 });
+    expect(result.reviewReason).toBeUndefined();
+  });
+
+  it.each([
+    ["far below 0", -1111111111111111],
+    ["a percentage", 85],
+  ])(
+    "a confidence still out of range after the repair (%s) goes to review as 0, never clamped",
+    async (_, bad) => {
+      server.script(() => ({ kind: "json", value: { ...answer, confidence: bad } }));
+      const result = await classifier().classify({ text: "Invoice text long enough", name: "a.txt" });
+      expect(result).toMatchObject({ category: "invoice", confidence: 0, attempts: 2 });
+      expect(result.reviewReason).toBe(
+        `the model's confidence ${bad} is outside 0–1 (asked twice); recorded as 0`,
+      );
+      expect(result.rawOutput.split("\n---\n")).toHaveLength(2);
+      expect(server.requests).toHaveLength(2);
+    },
+  );
+
+  it.each(["", "   ", "#", ", -"])(
+    "evidence without a letter or digit (%j) sends the answer to review",
+    async (quote) => {
+      server.enqueue({ kind: "json", value: { ...answer, evidence: quote } });
+      const result = await classifier().classify({ text: "Invoice text long enough", name: "a.txt" });
+      expect(result).toMatchObject({ category: "invoice", confidence: 0.92, attempts: 1 });
+      expect(result.reviewReason).toBe("the model quoted no evidence from the document");
+    },
+  );
+
   it("retries transient errors with backoff, then succeeds", async () => {
     server.enqueue(
       { kind: "error", status: 500, message: "runner crashed" },

@@ -2,19 +2,35 @@
  * Loopback server speaking the Ollama HTTP protocol (see /work/shared/ollama-api.md), so tests can
  * drive the real ChatOllama client without a real Ollama.
  */
-import { createHash } from "node:crypto";
 import { createServer, type IncomingHttpHeaders, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
+import {
+  answerGet,
+  type ChatMessage,
+  DEFAULT_VERSION,
+  digestOf,
+  isRecord,
+  keepAliveMs,
+  modelNotFound,
+  NDJSON_TYPE,
+  normalizeModelName,
+  onRouteFailure,
+  parseJsonObject,
+  readBody,
+  sendError,
+  sendJson,
+  sendNotFound,
+  showNotFound,
+  showRequestModel,
+  toKeepAlive,
+  toMessages,
+} from "./ollama-protocol.js";
+
+export { type ChatMessage, normalizeModelName } from "./ollama-protocol.js";
 
 // ---------------------------------------------------------------------------------------------------------
 // Public types
 // ---------------------------------------------------------------------------------------------------------
-
-export interface ChatMessage {
-  role: string;
-  content: string;
-  [key: string]: unknown;
-}
 
 /** The `options` object of a chat request (only the fields docsort cares about are typed). */
 export interface ChatRequestOptions {
@@ -230,37 +246,18 @@ export function estimatePromptTokens(messages: ChatMessage[]): number {
 // ---------------------------------------------------------------------------------------------------------
 
 const DEFAULT_MODELS = ["llama3.2:latest"];
-const DEFAULT_VERSION = "0.12.3";
 const CONTEXT_LENGTH = 131072;
 const MODEL_SIZE = 2019393189;
 const MODIFIED_AT = "2025-03-01T10:00:00.000000000Z";
 const LOAD_NS = 15_000_000;
 const PROMPT_TOKEN_NS = 200_000;
 const EVAL_TOKEN_NS = 12_000_000;
-const DEFAULT_KEEP_ALIVE_MS = 5 * 60_000;
-const JSON_TYPE = "application/json; charset=utf-8";
-const NDJSON_TYPE = "application/x-ndjson";
-const TEXT_TYPE = "text/plain; charset=utf-8";
 
 const NO_REPLY: Reply = { kind: "error", status: 500, message: "no reply scripted for this request" };
 
 // ---------------------------------------------------------------------------------------------------------
 // Small pure helpers
 // ---------------------------------------------------------------------------------------------------------
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === "object" && value !== null && !Array.isArray(value);
-}
-
-/** "llama3.2" -> "llama3.2:latest"; a name that already has a tag is kept. */
-export function normalizeModelName(name: string): string {
-  const lastSegment = name.slice(name.lastIndexOf("/") + 1);
-  return lastSegment.includes(":") ? name : `${name}:latest`;
-}
-
-function digestOf(name: string): string {
-  return createHash("sha256").update(name).digest("hex");
-}
 
 function familyOf(name: string): string {
   const match = /^[a-z]+/i.exec(name.slice(name.lastIndexOf("/") + 1));
@@ -303,53 +300,9 @@ function sleep(ms: number, signal: AbortSignal): Promise<void> {
   });
 }
 
-/** Go-style duration ("10m", "1h30m", "45s") or a number of seconds -> milliseconds; negative = forever. */
-function keepAliveMs(value: string | number | undefined): number {
-  if (value === undefined) return DEFAULT_KEEP_ALIVE_MS;
-  if (typeof value === "number") return value * 1000;
-  if (/^-?[\d.]+$/.test(value.trim())) return Number(value) * 1000;
-  const units: Record<string, number> = { ms: 1, s: 1000, m: 60_000, h: 3_600_000 };
-  let total = 0;
-  for (const match of value.matchAll(/(-?[\d.]+)(ms|s|m|h)/g)) {
-    total += Number(match[1]) * (units[match[2] ?? "s"] ?? 1000);
-  }
-  return total;
-}
-
 // ---------------------------------------------------------------------------------------------------------
 // Request parsing
 // ---------------------------------------------------------------------------------------------------------
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
-
-function parseJsonObject(text: string): Record<string, unknown> | string {
-  try {
-    const value: unknown = JSON.parse(text);
-    return isRecord(value) ? value : "request body must be a JSON object";
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-function toMessages(value: unknown): ChatMessage[] {
-  if (!Array.isArray(value)) return [];
-  return value.filter(isRecord).map((m) => ({
-    ...m,
-    role: typeof m.role === "string" ? m.role : "",
-    content: typeof m.content === "string" ? m.content : "",
-  }));
-}
-
-function toKeepAlive(value: unknown): string | number | undefined {
-  return typeof value === "string" || typeof value === "number" ? value : undefined;
-}
 
 function toRecordedRequest(
   id: number,
@@ -379,25 +332,6 @@ function toRecordedRequest(
 // ---------------------------------------------------------------------------------------------------------
 // Response writing
 // ---------------------------------------------------------------------------------------------------------
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function sendText(res: ServerResponse, status: number, text: string, head = false): void {
-  res.writeHead(status, { "content-type": TEXT_TYPE, "content-length": Buffer.byteLength(text) });
-  res.end(head ? undefined : text);
-}
-
-function sendNotFound(res: ServerResponse): void {
-  sendText(res, 404, "404 page not found");
-}
-
-function sendError(res: ServerResponse, status: number, message: string): void {
-  sendJson(res, status, { error: message });
-}
 
 /** Everything needed to answer one chat request. */
 interface Exchange {
@@ -786,7 +720,7 @@ async function handleChat(state: ServerState, req: IncomingMessage, res: ServerR
   }
   const model = state.findModel(record.model);
   if (model === undefined) {
-    sendError(res, 404, `model ${JSON.stringify(record.model)} not found, try pulling it first`);
+    sendError(res, 404, modelNotFound(record.model));
     return;
   }
   const reply = await state.nextReply(record);
@@ -800,58 +734,29 @@ async function handleShow(state: ServerState, req: IncomingMessage, res: ServerR
     sendError(res, 400, body);
     return;
   }
-  const requested =
-    typeof body.model === "string" ? body.model : typeof body.name === "string" ? body.name : "";
+  const requested = showRequestModel(body);
   if (requested === "") {
     sendError(res, 400, "model is required");
     return;
   }
   const model = state.findModel(requested);
-  if (model === undefined) sendError(res, 404, `model '${requested}' not found`);
+  if (model === undefined) sendError(res, 404, showNotFound(requested));
   else sendJson(res, 200, showBody(model));
-}
-
-function handleGet(state: ServerState, path: string, res: ServerResponse, head: boolean): boolean {
-  const send = (value: unknown): void => {
-    if (head) {
-      res.writeHead(200, { "content-type": JSON_TYPE });
-      res.end();
-    } else {
-      sendJson(res, 200, value);
-    }
-  };
-  switch (path) {
-    case "/":
-      sendText(res, 200, "Ollama is running", head);
-      return true;
-    case "/api/version":
-      send({ version: state.options.version ?? DEFAULT_VERSION });
-      return true;
-    case "/api/tags":
-      send({ models: state.models.map(tagsEntry) });
-      return true;
-    case "/api/ps":
-      send({ models: state.loadedModels().map(psEntry) });
-      return true;
-    default:
-      return false;
-  }
 }
 
 async function route(state: ServerState, req: IncomingMessage, res: ServerResponse): Promise<void> {
   const path = new URL(req.url ?? "/", "http://localhost").pathname;
   const method = req.method ?? "GET";
-  if ((method === "GET" || method === "HEAD") && handleGet(state, path, res, method === "HEAD")) return;
+  const bodies = {
+    version: state.options.version ?? DEFAULT_VERSION,
+    tags: () => state.models.map(tagsEntry),
+    ps: () => state.loadedModels().map(psEntry),
+  };
+  if ((method === "GET" || method === "HEAD") && answerGet(res, path, method === "HEAD", bodies)) return;
   if (method === "POST" && path === "/api/chat") return handleChat(state, req, res);
   if (method === "POST" && path === "/api/show") return handleShow(state, req, res);
   req.resume();
   sendNotFound(res);
-}
-
-function onRouteFailure(res: ServerResponse, error: unknown): void {
-  const message = error instanceof Error ? error.message : String(error);
-  if (!res.headersSent && !res.destroyed) sendError(res, 500, `test server failure: ${message}`);
-  else res.destroy();
 }
 
 export async function startOllamaServer(options: OllamaServerOptions = {}): Promise<OllamaServer> {

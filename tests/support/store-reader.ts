@@ -64,3 +64,34 @@ export function eventTimes(home: string): { documentId: number | null; type: str
     db.close();
   }
 }
+
+export interface ClassificationRow {
+  document_id: number;
+  category: string;
+  confidence: number;
+  evidence: string;
+  source: string;
+  model: string | null;
+  prompt_tokens: number | null;
+  output_tokens: number | null;
+  estimated_prompt_tokens: number | null;
+  attempts: number;
+  raw_output: string | null;
+  details: string;
+}
+
+/** Every stored classification, oldest first. */
+export function readClassifications(home: string): ClassificationRow[] {
+  const db = new Database(path.join(home, "docsort.db"), { readonly: true });
+  try {
+    return db
+      .prepare<[], ClassificationRow>(
+        `SELECT document_id, category, confidence, evidence, source, model, prompt_tokens, output_tokens,
+                estimated_prompt_tokens, attempts, raw_output, details
+         FROM classifications ORDER BY id`,
+      )
+      .all();
+  } finally {
+    db.close();
+  }
+}
