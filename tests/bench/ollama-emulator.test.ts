@@ -1,3 +1,4 @@
+import type { AIMessage } from "@langchain/core/messages";
 import { ChatOllama } from "@langchain/ollama";
 import { afterEach, describe, expect, it } from "vitest";
 import { z } from "zod";
@@ -76,7 +77,7 @@ describe("Ollama emulator", () => {
     expect(parsed.evidence.toLowerCase()).toContain("invoice 2024-17");
     const letter = await client(server.url).invoke(messages(LETTER));
     expect(letter.parsed.category).toBe("letter");
-    expect(raw.response_metadata.prompt_eval_count).toBe(server.calls[0]?.evaluatedTokens);
+    expect((raw as AIMessage).usage_metadata?.input_tokens).toBe(server.calls[0]?.evaluatedTokens);
   });
 
   it("counts prompt tokens with the Llama 3 vocabulary and the chat template", async () => {
