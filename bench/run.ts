@@ -13,14 +13,18 @@ import { fileURLToPath } from "node:url";
 import { DOCSORT_BIN } from "../tests/support/run-docsort.js";
 import type { ScenarioContext } from "./scenarios/common.js";
 import { modelBound } from "./scenarios/model-bound.js";
+import { ocrMix } from "./scenarios/ocr-mix.js";
 import { overhead } from "./scenarios/overhead.js";
+import { tokenEconomy } from "./scenarios/token-economy.js";
 import { buildNaive } from "./support/harness.js";
 import { Report } from "./support/report.js";
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   "latency-150-2": (ctx) => modelBound(ctx, 150, 2, true),
   "latency-100-4": (ctx) => modelBound(ctx, 100, 4, false),
+  "ocr-mix": ocrMix,
   overhead,
+  tokens: tokenEconomy,
 };
 
 if (!existsSync(DOCSORT_BIN)) throw new Error("dist/main.js is missing: run npm run build first");

@@ -10,6 +10,7 @@
  *   evaluated, charged and reported as `prompt_eval_count` (what Ollama's own runner reported before 0.30,
  *   ollama/ollama#2068); the reused part is reported as `prompt_eval_cached_count` (the field Ollama added in
  *   ollama/ollama#17943);
+ * - a prompt longer than num_ctx is cut the way Ollama cuts it, and the model only sees what is left;
  * - answers stream as NDJSON over the generation time, then a `done` line with Ollama's timing fields
  *   (integer nanoseconds).
  */
@@ -50,8 +51,10 @@ export interface EmulatedCall {
   /** When its slot was released: answer written, error sent, or client gone. */
   finishedAt: number | undefined;
   slot: number | undefined;
-  /** Prompt tokens, chat template included. */
+  /** Prompt tokens the model saw, chat template included (after truncation to num_ctx). */
   promptTokens: number;
+  /** The prompt's size before Ollama cut it to fit num_ctx, when it did. */
+  truncatedFrom: number | undefined;
   /** Of those, taken from the slot's cache. */
   cachedTokens: number;
   /** Of those, evaluated (and charged). */
@@ -77,6 +80,8 @@ export interface OllamaEmulator {
 }
 
 const DEFAULT_MODELS = ["llama3.2:latest"];
+/** num_ctx when a request sets none (OLLAMA_CONTEXT_LENGTH's usual value on small machines). */
+const DEFAULT_NUM_CTX = 4096;
 const NDJSON = "application/x-ndjson";
 const JSON_TYPE = "application/json; charset=utf-8";
 
@@ -198,7 +203,8 @@ class Emulator {
     if (!this.models.includes(normalizeModelName(body.model))) {
       return sendJson(res, 404, { error: `model "${body.model}" not found, try pulling it first` });
     }
-    const tokens = promptTokens(body.messages);
+    const full = promptTokens(body.messages);
+    const tokens = fitContext(full, body.options);
     const call: EmulatedCall = {
       id: this.calls.length + 1,
       kind: requestKind(body.format),
@@ -207,6 +213,7 @@ class Emulator {
       finishedAt: undefined,
       slot: undefined,
       promptTokens: tokens.length,
+      truncatedFrom: tokens.length < full.length ? full.length : undefined,
       cachedTokens: 0,
       evaluatedTokens: 0,
       outputTokens: 0,
@@ -223,7 +230,7 @@ class Emulator {
     call.startedAt = epochNow();
     call.slot = grant.slot;
     try {
-      await this.answer(call, body, grant.cachedTokens, res, gone.signal);
+      await this.answer(call, body, tokens, grant.cachedTokens, res, gone.signal);
     } finally {
       grant.release();
       this.finish(call, gone.signal.aborted ? "aborted" : call.status);
@@ -233,13 +240,16 @@ class Emulator {
   private async answer(
     call: EmulatedCall,
     body: ChatBody,
+    tokens: readonly number[],
     cachedTokens: number,
     res: ServerResponse,
     gone: AbortSignal,
   ): Promise<void> {
+    const cut = call.truncatedFrom !== undefined;
     const answer = this.options.answer({
       model: body.model,
-      messages: body.messages,
+      // a cut prompt is what the model sees: the start of the template and the tail of the text
+      messages: cut ? [{ role: "user", content: decodeTokens(tokens) }] : body.messages,
       format: body.format,
       options: body.options,
     });
@@ -319,6 +329,18 @@ class Emulator {
         return false;
     }
   }
+}
+
+/**
+ * Ollama's truncation of a prompt longer than num_ctx (ollama-api.md section 6, Ollama >= 0.30): the first
+ * num_keep + 1 tokens are kept, then the tail, down to num_ctx - floor((num_ctx - keep) / 2) tokens.
+ */
+export function fitContext(tokens: readonly number[], options: Record<string, unknown>): readonly number[] {
+  const numCtx = typeof options.num_ctx === "number" ? options.num_ctx : DEFAULT_NUM_CTX;
+  if (tokens.length <= numCtx - 1) return tokens;
+  const keep = (typeof options.num_keep === "number" ? options.num_keep : 4) + 1;
+  const target = numCtx - Math.floor((numCtx - keep) / 2);
+  return [...tokens.slice(0, keep), ...tokens.slice(tokens.length - (target - keep))];
 }
 
 function safeJson(text: string): unknown {

@@ -250,6 +250,25 @@ describe("Ollama emulator", () => {
     expect(server.waiting).toBe(0);
   });
 
+  it("cuts a prompt longer than num_ctx like Ollama, and the model only sees what is left", async () => {
+    const server = await start();
+    const long = `<document>\nDear Ms Weber,\n${"the figures refer to the period. ".repeat(300)}\nSee the invoice, amount due.\n</document>`;
+    const lines = await postChat(server.url, {
+      model: "llama3.2",
+      messages: [{ role: "user", content: long }],
+      format: FORMAT,
+      options: { num_ctx: 512 },
+      stream: false,
+    });
+    const done = JSON.parse(lines[0] ?? "{}") as DoneFields & { message: { content: string } };
+    const call = server.calls[0];
+    expect(call?.truncatedFrom).toBeGreaterThan(512);
+    expect(call?.promptTokens).toBe(512 - Math.floor((512 - 5) / 2));
+    expect(done.prompt_eval_count).toBe(call?.promptTokens);
+    // the letter's greeting was cut away; only the invoice words at the end were seen
+    expect(JSON.parse(done.message.content).category).toBe("invoice");
+  });
+
   it("answers 404 for a model it does not have", async () => {
     const server = await start();
     const response = await fetch(`${server.url}/api/chat`, {
