@@ -16,6 +16,7 @@ import { modelBound } from "./scenarios/model-bound.js";
 import { ocrMix } from "./scenarios/ocr-mix.js";
 import { overhead } from "./scenarios/overhead.js";
 import { tokenEconomy } from "./scenarios/token-economy.js";
+import { twoHosts } from "./scenarios/two-hosts.js";
 import { buildNaive } from "./support/harness.js";
 import { Report } from "./support/report.js";
 
@@ -25,6 +26,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   "ocr-mix": ocrMix,
   overhead,
   tokens: tokenEconomy,
+  "two-hosts": twoHosts,
 };
 
 if (!existsSync(DOCSORT_BIN)) throw new Error("dist/main.js is missing: run npm run build first");
