@@ -11,7 +11,9 @@ import { existsSync } from "node:fs";
 import os from "node:os";
 import { fileURLToPath } from "node:url";
 import { DOCSORT_BIN } from "../tests/support/run-docsort.js";
+import { burst } from "./scenarios/burst.js";
 import type { ScenarioContext } from "./scenarios/common.js";
+import { largeStore } from "./scenarios/large-store.js";
 import { modelBound } from "./scenarios/model-bound.js";
 import { ocrMix } from "./scenarios/ocr-mix.js";
 import { overhead } from "./scenarios/overhead.js";
@@ -27,6 +29,8 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   overhead,
   tokens: tokenEconomy,
   "two-hosts": twoHosts,
+  burst,
+  store: largeStore,
 };
 
 if (!existsSync(DOCSORT_BIN)) throw new Error("dist/main.js is missing: run npm run build first");
