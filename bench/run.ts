@@ -17,12 +17,14 @@ import { largeStore } from "./scenarios/large-store.js";
 import { modelBound } from "./scenarios/model-bound.js";
 import { ocrMix } from "./scenarios/ocr-mix.js";
 import { overhead } from "./scenarios/overhead.js";
+import { startupAndTraining } from "./scenarios/startup-and-training.js";
 import { tokenEconomy } from "./scenarios/token-economy.js";
 import { twoHosts } from "./scenarios/two-hosts.js";
 import { buildNaive } from "./support/harness.js";
 import { Report } from "./support/report.js";
 
 const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
+  startup: startupAndTraining,
   "latency-150-2": (ctx) => modelBound(ctx, 150, 2, true),
   "latency-100-4": (ctx) => modelBound(ctx, 100, 4, false),
   "ocr-mix": ocrMix,

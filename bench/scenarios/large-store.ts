@@ -14,7 +14,14 @@ const SLOW_MS = 3000;
 const TIMEOUT_MS = 60_000;
 const require = createRequire(import.meta.url);
 const DAY_MS = 86_400_000;
-const STAGES = ["discovered", "extracting", "extracted", "classified", "routed"] as const;
+/** The events of a document's way through the pipeline: type, from status, to status. */
+const STAGES = [
+  ["discovered", null, "queued"],
+  ["extracting", "queued", "extracting"],
+  ["extracted", "extracting", "classifying"],
+  ["classified", "classifying", "routing"],
+  ["routed", "routing", "done"],
+] as const;
 
 /** Which status a generated document ends in: mostly done, a review backlog, some failures and duplicates. */
 function statusOf(i: number): "done" | "needs_review" | "failed" | "quarantined" | "duplicate" {
@@ -87,8 +94,10 @@ export function buildStore(home: string, count: number): { showId: number } {
       if (status === "duplicate") continue;
       insert.extraction.run(id, doc.text, doc.text.length, 5 + (id % 40), iso(1500));
       const stages = status === "done" ? STAGES.length : status === "needs_review" ? 4 : 2;
-      for (const [k, type] of STAGES.slice(0, stages).entries())
-        insert.event.run(id, type, null, null, iso(k * 1500 + (id % 700)));
+      for (const [k, [type, from, to]] of STAGES.slice(0, stages).entries()) {
+        const last = k === stages - 1 && status !== "done";
+        insert.event.run(id, type, from, last ? status : to, iso(k * 1500 + (id % 700)));
+      }
       if (status === "failed" || status === "quarantined") continue;
       const confidence = status === "needs_review" ? 0.5 : 0.9;
       const classification = insert.classification.run(
