@@ -11,7 +11,7 @@ import { type ScenarioContext, scaled } from "./common.js";
 
 const RUNS = 5;
 const SLOW_MS = 3000;
-const TIMEOUT_MS = 60_000;
+const TIMEOUT_MS = 20_000;
 const require = createRequire(import.meta.url);
 const DAY_MS = 86_400_000;
 /** The events of a document's way through the pipeline: type, from status, to status. */

@@ -18,7 +18,7 @@ const PARALLEL = 2;
 export async function ocrMix(ctx: ScenarioContext) {
   const scenario = `text+OCR L=${LATENCY_MS} P=${PARALLEL}`;
   const texts = scaled(ctx, 200);
-  const scans = scaled(ctx, 20);
+  const scans = scaled(ctx, 10);
   const dir = scratch("ocr-mix");
   try {
     const server = await latencyServer(LATENCY_MS, PARALLEL);

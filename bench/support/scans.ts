@@ -5,7 +5,7 @@ import { syntheticDocument } from "./synthetic-documents.js";
 
 /**
  * Image-only documents that need OCR: a synthetic document's text rendered onto an A4 page at 150 dpi
- * (1240 × 1754 px, PNG), with @napi-rs/canvas and the system's sans-serif font.
+ * (1240 px wide, as tall as the text needs; PNG), with @napi-rs/canvas and the system's sans-serif font.
  */
 export function writeScans(
   dir: string,
@@ -17,13 +17,15 @@ export function writeScans(
   const names: string[] = [];
   for (let i = 0; i < count; i += 1) {
     const doc = syntheticDocument((options.first ?? 50_000) + i);
-    const canvas = createCanvas(1240, 1754);
+    const lines = doc.text.split("\n");
+    // an A4 width at 150 dpi, cut below the text: OCR time grows with the page area
+    const canvas = createCanvas(1240, 140 + lines.length * 46 + 100);
     const context = canvas.getContext("2d");
     context.fillStyle = "#ffffff";
     context.fillRect(0, 0, canvas.width, canvas.height);
     context.fillStyle = "#111111";
     context.font = "28px sans-serif";
-    for (const [line, text] of doc.text.split("\n").entries()) context.fillText(text, 90, 140 + line * 46);
+    for (const [line, text] of lines.entries()) context.fillText(text, 90, 140 + line * 46);
     const name = doc.name.replace(/\.txt$/, "-scan.png");
     const file = path.join(dir, name);
     writeFileSync(file, canvas.toBuffer("image/png"));
