@@ -5,7 +5,6 @@
  *
  *   npm run build && node --import tsx bench/prompt-anatomy.ts
  */
-import { execFileSync } from "node:child_process";
 import path from "node:path";
 import { type ChatRequest, schemaAnswerModel } from "./emulator/answer-model.js";
 import { keywordClassifier } from "./emulator/keyword-classifier.js";
@@ -13,6 +12,7 @@ import { commonPrefix, decodeTokens, encodeText, promptTokens } from "./emulator
 import { startEmulator } from "./emulator/ollama-emulator.js";
 import { TAXONOMY } from "./scenarios/common.js";
 import { buildNaive, docsortArgs, docsortSetup, runNaive, scratch } from "./support/harness.js";
+import { runMeasured } from "./support/processes.js";
 import { writeSyntheticDocuments } from "./support/synthetic-documents.js";
 
 const requests: { who: string; request: ChatRequest }[] = [];
@@ -30,14 +30,10 @@ try {
   const setup = docsortSetup(dir.root, server.url, {});
   const docs = writeSyntheticDocuments(setup.inbox, 2, { first: 7 });
   for (const doc of docs) {
-    execFileSync(
-      process.execPath,
-      docsortArgs(setup, "classify", "--dry-run", path.join(setup.inbox, doc.name)),
-      {
-        env: setup.env,
-        stdio: "ignore",
-      },
-    );
+    // not execFileSync: the emulator answers from this very process
+    const args = docsortArgs(setup, "classify", "--dry-run", path.join(setup.inbox, doc.name));
+    const run = await runMeasured(process.execPath, args, { env: setup.env });
+    if (run.code !== 0) throw new Error(`docsort classify failed: ${run.stderr}`);
   }
   who = "naive";
   buildNaive();

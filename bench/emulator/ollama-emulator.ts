@@ -46,7 +46,7 @@ export interface EmulatedCall {
   id: number;
   kind: "classify" | "invoice" | "other";
   arrivedAt: number;
-  /** When it got a slot (undefined: it never did). */
+  /** When a slot was its: arrival, or when the slot it waited for was freed (undefined: it never got one). */
   startedAt: number | undefined;
   /** When its slot was released: answer written, error sent, or client gone. */
   finishedAt: number | undefined;
@@ -152,7 +152,7 @@ class Emulator {
       prefixCache: options.prefixCache ?? true,
       chunks: Math.max(1, options.chunks ?? 4),
     };
-    this.slots = new SlotPool(this.settings.parallel, this.settings.prefixCache);
+    this.slots = new SlotPool(this.settings.parallel, this.settings.prefixCache, epochNow);
     this.models = (options.models ?? DEFAULT_MODELS).map(normalizeModelName);
   }
 
@@ -188,9 +188,9 @@ class Emulator {
     });
   }
 
-  private finish(call: EmulatedCall, status: EmulatedCall["status"]): void {
+  private finish(call: EmulatedCall, status: EmulatedCall["status"], at = epochNow()): void {
     if (call.finishedAt !== undefined) return;
-    call.finishedAt = epochNow();
+    call.finishedAt = at;
     call.status = status;
     for (const waiter of [...this.waiters]) waiter();
   }
@@ -227,13 +227,15 @@ class Emulator {
     });
     const grant = await this.slots.acquire(tokens, gone.signal);
     if (!grant) return this.finish(call, "aborted");
-    call.startedAt = epochNow();
+    // The emulator's own work (reading the body, tokenizing) is the server's time, not the client's: the slot
+    // counts as busy from the arrival (or from when it became free), and that work comes out of the latency.
+    call.startedAt = Math.max(arrivedAt, grant.freeSince);
     call.slot = grant.slot;
     try {
       await this.answer(call, body, tokens, grant.cachedTokens, res, gone.signal);
     } finally {
-      grant.release();
-      this.finish(call, gone.signal.aborted ? "aborted" : call.status);
+      const freedAt = grant.release();
+      this.finish(call, gone.signal.aborted ? "aborted" : call.status, freedAt);
     }
   }
 
@@ -274,7 +276,7 @@ class Emulator {
     const evalMs = call.outputTokens * outputTokenMs;
     call.computeMs = promptMs + evalMs;
 
-    await sleep(latencyMs + promptMs, gone);
+    await sleep(latencyMs + promptMs - (epochNow() - (call.startedAt ?? 0)), gone);
     if (gone.aborted) return;
     const line = (message: Record<string, unknown>, done: boolean) => ({
       model: body.model,

@@ -4,8 +4,10 @@ import { commonPrefix } from "./llama3-tokens.js";
 export interface SlotGrant {
   slot: number;
   cachedTokens: number;
-  /** Give the slot back (the answer is written, or the client went away). Safe to call twice. */
-  release(): void;
+  /** When the slot became free (clock of the pool): the request may be counted as served from then on. */
+  freeSince: number;
+  /** Give the slot back (the answer is written, or the client went away); returns when. Safe to call twice. */
+  release(): number;
 }
 
 interface Slot {
@@ -13,6 +15,7 @@ interface Slot {
   tokens: readonly number[];
   busy: boolean;
   lastUsed: number;
+  freedAt: number;
 }
 
 interface Waiter {
@@ -34,9 +37,10 @@ export class SlotPool {
   constructor(
     count: number,
     private readonly prefixCache: boolean,
+    private readonly now: () => number = () => performance.now(),
   ) {
     if (!Number.isInteger(count) || count < 1) throw new Error(`parallel slots must be a positive integer`);
-    this.slots = Array.from({ length: count }, () => ({ tokens: [], busy: false, lastUsed: 0 }));
+    this.slots = Array.from({ length: count }, () => ({ tokens: [], busy: false, lastUsed: 0, freedAt: 0 }));
   }
 
   get waiting(): number {
@@ -95,11 +99,14 @@ export class SlotPool {
     return {
       slot: index,
       cachedTokens: Math.max(0, cachedTokens),
+      freeSince: slot.freedAt,
       release: () => {
-        if (released) return;
+        if (released) return slot.freedAt;
         released = true;
         slot.busy = false;
+        slot.freedAt = this.now();
         this.next();
+        return slot.freedAt;
       },
     };
   }

@@ -22,6 +22,18 @@ export interface MeasuredExit {
   peakRssMb: number;
 }
 
+/** Children still running: killed with their process groups if the bench itself exits or is interrupted. */
+const running = new Set<ChildProcess>();
+process.on("exit", () => {
+  for (const child of running) killGroup(child);
+});
+for (const signal of ["SIGINT", "SIGTERM"] as const) {
+  process.once(signal, () => {
+    for (const child of running) killGroup(child);
+    process.exit(130);
+  });
+}
+
 function peakRssKb(pid: number | undefined): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
@@ -43,6 +55,7 @@ export function startMeasured(
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
   });
+  running.add(child);
   let peakKb = 0;
   const timer = setInterval(() => {
     peakKb = Math.max(peakKb, peakRssKb(child.pid));
@@ -54,6 +67,7 @@ export function startMeasured(
     stderr: "",
     exited: new Promise((resolve) => {
       child.on("close", (code, signal) => {
+        running.delete(child);
         clearInterval(timer);
         const exitedAt = epochNow();
         resolve({ code, signal, exitedAt, ms: exitedAt - startedAt, peakRssMb: peakKb / 1024 });
