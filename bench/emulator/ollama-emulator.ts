@@ -17,7 +17,7 @@
 import { createServer, type IncomingMessage, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { z } from "zod";
-import { normalizeModelName } from "../../tests/support/ollama-server.js";
+import { normalizeModelName, readBody, sendJson, sleep } from "../../tests/support/ollama-server.js";
 import { type AnswerModel, requestKind } from "./answer-model.js";
 import { answerTokens, decodeTokens, promptTokens } from "./llama3-tokens.js";
 import { SlotPool } from "./slots.js";
@@ -83,7 +83,6 @@ const DEFAULT_MODELS = ["llama3.2:latest"];
 /** num_ctx when a request sets none (OLLAMA_CONTEXT_LENGTH's usual value on small machines). */
 const DEFAULT_NUM_CTX = 4096;
 const NDJSON = "application/x-ndjson";
-const JSON_TYPE = "application/json; charset=utf-8";
 
 const chatBody = z.object({
   model: z.string().min(1),
@@ -98,34 +97,6 @@ type ChatBody = z.infer<typeof chatBody>;
 export const epochNow = (): number => performance.timeOrigin + performance.now();
 
 const ns = (ms: number) => Math.round(ms * 1_000_000);
-
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  return new Promise((resolve) => {
-    if (ms <= 0 || signal.aborted) return resolve();
-    const timer = setTimeout(done, ms);
-    function done(): void {
-      clearTimeout(timer);
-      signal.removeEventListener("abort", done);
-      resolve();
-    }
-    signal.addEventListener("abort", done, { once: true });
-  });
-}
-
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
-  const body = JSON.stringify(value);
-  res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(body) });
-  res.end(body);
-}
-
-function readBody(req: IncomingMessage): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const parts: Buffer[] = [];
-    req.on("data", (part: Buffer) => parts.push(part));
-    req.on("end", () => resolve(Buffer.concat(parts).toString("utf8")));
-    req.on("error", reject);
-  });
-}
 
 /** Splits `text` into `count` pieces of about equal length (code-point safe). */
 function pieces(text: string, count: number): string[] {

@@ -57,8 +57,13 @@ export async function twoHosts(ctx: ScenarioContext) {
         stdio: "pipe",
       });
     } catch (error) {
-      const stderr = (error as { stderr?: Buffer }).stderr?.toString().trim().split("\n")[0] ?? "";
-      unsupported = `not supported yet: the config with model.hosts is refused (${stderr})`;
+      const stderr = (error as { stderr?: Buffer }).stderr?.toString() ?? "";
+      const why = stderr
+        .split("\n")
+        .find((line) => line.includes('"hosts"'))
+        ?.replace(/\(got .*\)$/, "")
+        .trim();
+      unsupported = `not supported yet: docsort refuses model.hosts (${why ?? stderr.trim()})`;
     }
     writeSyntheticDocuments(setup.inbox, count, { ageMs: 60_000 });
     const naiveInbox = path.join(dir.root, "naive-inbox");

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NO_MODEL_CALL } from "../../src/classify/document-classifier.js";
 import type { DocumentStatus } from "../../src/store/document-status.js";
 import { collectStats, openDatabaseReadOnly, percentile } from "../../src/store/stats-queries.js";
 import { databasePath, Store } from "../../src/store/store.js";
@@ -219,16 +220,7 @@ function baseClassification(documentId: number) {
     summary: "",
     evidence: "",
     source: "llm" as "llm" | "human",
-    model: null,
-    promptHash: null,
-    numCtx: null,
-    promptTokens: null,
-    outputTokens: null,
-    estimatedPromptTokens: null,
-    latencyMs: null,
-    truncated: false,
-    attempts: 1,
-    rawOutput: null,
+    ...NO_MODEL_CALL,
     details: {},
     actor: null,
     note: null,

@@ -256,7 +256,8 @@ function splitInto(text: string, count: number): string[] {
   return Array.from({ length: n }, (_, i) => chars.slice(i * size, (i + 1) * size).join(""));
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) {
       resolve();
@@ -289,7 +290,7 @@ function keepAliveMs(value: string | number | undefined): number {
 // Request parsing
 // ---------------------------------------------------------------------------------------------------------
 
-function readBody(req: IncomingMessage): Promise<string> {
+export function readBody(req: IncomingMessage): Promise<string> {
   return new Promise((resolve, reject) => {
     const parts: Buffer[] = [];
     req.on("data", (part: Buffer) => parts.push(part));
@@ -347,7 +348,7 @@ function toRecordedRequest(
 // Response writing
 // ---------------------------------------------------------------------------------------------------------
 
-function sendJson(res: ServerResponse, status: number, value: unknown): void {
+export function sendJson(res: ServerResponse, status: number, value: unknown): void {
   const body = JSON.stringify(value);
   res.writeHead(status, { "content-type": JSON_TYPE, "content-length": Buffer.byteLength(body) });
   res.end(body);
