@@ -1,228 +1,83 @@
 /**
- * npm run bench: speed and memory figures of the built CLI, printed with the targets they are held to.
- * Everything runs on loopback (an instant Ollama-protocol model), so the figures are docsort's own cost.
+ * npm run bench: every scenario of issue 11 against a loopback Ollama emulator (bench/emulator), side by side
+ * with the naive script (bench/naive-baseline.ts) in the same run. Prints each figure, the baseline's figure, the
+ * ratio, the target and PASS/FAIL; writes bench/results/latest.json. Exit code 1 when a target is missed.
+ *
+ *   npm run bench                       every scenario
+ *   npm run bench -- overhead burst     only these (names below)
+ *   BENCH_SCALE=0.25 npm run bench      smaller document counts (a quick look; figures are not comparable)
  */
-import { execFileSync, spawn } from "node:child_process";
-import { cpSync, existsSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync } from "node:fs";
 import os from "node:os";
-import path from "node:path";
-import Database from "better-sqlite3";
-import { seedTrainingExamples } from "../src/classify/builtin/builtin-classifier.js";
-import { BuiltinModel, type TrainingExample } from "../src/classify/builtin/builtin-model.js";
-import { DEFAULT_TAXONOMY } from "../src/config/default-taxonomy.js";
-import { corpusAvailable, LABELED_DIR, loadLabels } from "../tests/support/corpus.js";
-import { corpusModel } from "../tests/support/corpus-model.js";
-import { startOllamaServer } from "../tests/support/ollama-server.js";
+import { fileURLToPath } from "node:url";
 import { DOCSORT_BIN } from "../tests/support/run-docsort.js";
-import { tempDir } from "../tests/support/temp-dir.js";
+import { burst } from "./scenarios/burst.js";
+import type { ScenarioContext } from "./scenarios/common.js";
+import { largeStore } from "./scenarios/large-store.js";
+import { modelBound } from "./scenarios/model-bound.js";
+import { ocrMix } from "./scenarios/ocr-mix.js";
+import { overhead } from "./scenarios/overhead.js";
+import { startupAndTraining } from "./scenarios/startup-and-training.js";
+import { tokenEconomy } from "./scenarios/token-economy.js";
+import { twoHosts } from "./scenarios/two-hosts.js";
+import { buildNaive } from "./support/harness.js";
+import { Report } from "./support/report.js";
 
-interface Figure {
-  name: string;
-  value: number;
-  unit: string;
-  target?: { op: "<=" | ">="; value: number };
-}
-
-const figures: Figure[] = [];
-const record = (figure: Figure) => {
-  figures.push(figure);
-  const target = figure.target ? `  (target ${figure.target.op} ${figure.target.value} ${figure.unit})` : "";
-  const verdict = figure.target ? (meets(figure) ? "  ok" : "  MISSED") : "";
-  console.log(
-    `${figure.name.padEnd(58)} ${format(figure.value).padStart(9)} ${figure.unit}${target}${verdict}`,
-  );
+const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
+  startup: startupAndTraining,
+  "latency-150-2": (ctx) => modelBound(ctx, 150, 2, true),
+  "latency-100-4": (ctx) => modelBound(ctx, 100, 4, false),
+  "ocr-mix": ocrMix,
+  overhead,
+  tokens: tokenEconomy,
+  "two-hosts": twoHosts,
+  burst,
+  store: largeStore,
 };
 
-function meets(f: Figure): boolean {
-  if (!f.target) return true;
-  return f.target.op === "<=" ? f.value <= f.target.value : f.value >= f.target.value;
-}
-
-function format(value: number): string {
-  return value >= 100 ? value.toFixed(0) : value.toFixed(2);
-}
-
-function median(values: number[]): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(sorted.length / 2)] ?? 0;
-}
-
-/** Runs the CLI and samples its peak resident memory (VmHWM, Linux) until it exits. */
-async function runMeasured(
-  args: string[],
-  env: NodeJS.ProcessEnv,
-): Promise<{ ms: number; peakMb: number; code: number | null }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, [DOCSORT_BIN, ...args], { env, stdio: ["ignore", "ignore", "pipe"] });
-  let stderr = "";
-  child.stderr.on("data", (chunk: Buffer) => {
-    stderr += chunk.toString();
-  });
-  let peakKb = 0;
-  const sample = () => {
-    try {
-      const status = readFileSync(`/proc/${child.pid}/status`, "utf8");
-      peakKb = Math.max(peakKb, Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0));
-    } catch {
-      // the process has exited
-    }
-  };
-  const timer = setInterval(sample, 50);
-  const code = await new Promise<number | null>((resolve) => child.on("close", resolve));
-  clearInterval(timer);
-  if (code !== 0) console.error(stderr);
-  return { ms: performance.now() - started, peakMb: peakKb / 1024, code };
-}
-
-async function cliStartup(): Promise<void> {
-  const times = Array.from({ length: 7 }, () => {
-    const started = performance.now();
-    execFileSync(process.execPath, [DOCSORT_BIN, "--help"], { stdio: "ignore" });
-    return performance.now() - started;
-  });
-  record({
-    name: "CLI start-up (docsort --help, median of 7)",
-    value: median(times),
-    unit: "ms",
-    target: { op: "<=", value: 500 },
-  });
-}
-
-async function textThroughput(count: number): Promise<void> {
-  const dir = tempDir("docsort-bench-");
-  const server = await startOllamaServer();
-  server.script(() => ({
-    kind: "json",
-    value: { category: "letter", confidence: 0.9, summary: "bench", evidence: "bench" },
-  }));
-  try {
-    const inbox = path.join(dir.path, "inbox");
-    const home = path.join(dir.path, "home");
-    mkdirSync(inbox, { recursive: true });
-    mkdirSync(home, { recursive: true });
-    for (let i = 0; i < count; i += 1) {
-      writeFileSync(
-        path.join(inbox, `letter-${i}.txt`),
-        `Dear customer ${i},\n${"we write to you about your account and the changes to our terms. ".repeat(30)}\nRegards`,
-      );
-    }
-    writeFileSync(path.join(home, "docsort.config.json"), JSON.stringify({ intake: { stableMs: 100 } }));
-    const env = { ...process.env, DOCSORT_HOME: home, DOCSORT_INBOX: inbox, OLLAMA_HOST: server.url };
-    const run = await runMeasured(
-      ["--config", path.join(home, "docsort.config.json"), "watch", "--once"],
-      env,
-    );
-    const latency = meanLatency(home);
-    record({
-      name: `text documents through the whole pipeline (${count}, instant model)`,
-      value: (count / run.ms) * 1000,
-      unit: "docs/s",
-      target: { op: ">=", value: 20 },
-    });
-    record({
-      name: "  model call overhead per document (LangChain + HTTP, loopback)",
-      value: latency,
-      unit: "ms",
-      target: { op: "<=", value: 50 },
-    });
-    record({ name: "  peak memory (RSS)", value: run.peakMb, unit: "MB", target: { op: "<=", value: 400 } });
-  } finally {
-    await server.close();
-    dir.cleanup();
-  }
-}
-
-async function corpusRun(): Promise<void> {
-  if (!corpusAvailable) {
-    console.log("labeled corpus not found beside the repository (../shared/corpus): corpus figures skipped");
-    return;
-  }
-  const dir = tempDir("docsort-bench-corpus-");
-  const server = await startOllamaServer();
-  server.script(corpusModel(loadLabels()));
-  try {
-    const inbox = path.join(dir.path, "inbox");
-    const home = path.join(dir.path, "home");
-    cpSync(LABELED_DIR, inbox, { recursive: true, filter: (src) => !src.endsWith("labels.json") });
-    mkdirSync(home, { recursive: true });
-    writeFileSync(path.join(home, "docsort.config.json"), JSON.stringify({ intake: { stableMs: 100 } }));
-    const env = { ...process.env, DOCSORT_HOME: home, DOCSORT_INBOX: inbox, OLLAMA_HOST: server.url };
-    const run = await runMeasured(
-      ["--config", path.join(home, "docsort.config.json"), "watch", "--once"],
-      env,
-    );
-    record({
-      name: `labeled corpus, 48 files incl. OCR + invoice workflow (${os.availableParallelism()} workers)`,
-      value: run.ms / 1000,
-      unit: "s",
-      target: { op: "<=", value: 90 },
-    });
-    record({
-      name: "  peak memory (RSS, OCR workers included)",
-      value: run.peakMb,
-      unit: "MB",
-      target: { op: "<=", value: 1500 },
-    });
-    const db = new Database(path.join(home, "docsort.db"), { readonly: true });
-    const rows = db
-      .prepare<[], { kind: string; method: string; n: number; ms: number; pages: number }>(
-        `SELECT kind, method, count(*) AS n, sum(duration_ms) AS ms, sum(coalesce(pages_read, 1)) AS pages
-         FROM extractions GROUP BY kind, method ORDER BY kind`,
-      )
-      .all();
-    db.close();
-    for (const row of rows) {
-      const perPage = row.method === "ocr" || row.method === "mixed" ? ", per page" : "";
-      record({
-        name: `  extraction ${row.kind} (${row.method}, ${row.n} files${perPage})`,
-        value: row.ms / (perPage ? row.pages : row.n),
-        unit: "ms",
-      });
-    }
-  } finally {
-    await server.close();
-    dir.cleanup();
-  }
-}
-
-function builtinTraining(size: number): void {
-  const seeds = seedTrainingExamples();
-  const categories = DEFAULT_TAXONOMY.map((c) => c.name);
-  const examples: TrainingExample[] = [...seeds];
-  for (let i = 0; i < size; i += 1) {
-    const seed = seeds[i % seeds.length] as TrainingExample;
-    examples.push({
-      category: seed.category,
-      text: `${seed.text} reference ${i} customer ${i % 97} sender${i % 13}`,
-    });
-  }
-  const started = performance.now();
-  BuiltinModel.train(examples, categories);
-  record({
-    name: `built-in classifier retrain (${size} confirmed documents)`,
-    value: performance.now() - started,
-    unit: "ms",
-    target: { op: "<=", value: 1000 },
-  });
-}
-
-function meanLatency(home: string): number {
-  const db = new Database(path.join(home, "docsort.db"), { readonly: true });
-  const row = db
-    .prepare<[], { ms: number }>("SELECT avg(latency_ms) AS ms FROM classifications WHERE source = 'llm'")
-    .get();
-  db.close();
-  return row?.ms ?? 0;
-}
-
 if (!existsSync(DOCSORT_BIN)) throw new Error("dist/main.js is missing: run npm run build first");
+const wanted = process.argv.slice(2);
+const unknown = wanted.filter((name) => !(name in SCENARIOS));
+if (unknown.length > 0)
+  throw new Error(`unknown scenario(s) ${unknown.join(", ")}; known: ${Object.keys(SCENARIOS).join(", ")}`);
+const scale = Number(process.env.BENCH_SCALE ?? "1");
+const report = new Report();
+const ctx: ScenarioContext = { report, scale };
+
 console.log(
-  `docsort bench — node ${process.version}, ${os.availableParallelism()} CPUs, ${os.cpus()[0]?.model ?? "unknown CPU"}\n`,
+  `docsort bench — node ${process.version}, ${os.availableParallelism()} CPUs (${os.cpus()[0]?.model ?? "unknown CPU"}), load ${os
+    .loadavg()
+    .map((l) => l.toFixed(1))
+    .join(" ")}\n`,
 );
-await cliStartup();
-await textThroughput(300);
-await corpusRun();
-builtinTraining(3000);
-const missed = figures.filter((f) => !meets(f));
-console.log(missed.length === 0 ? "\nall targets met" : `\n${missed.length} target(s) missed`);
-process.exitCode = missed.length === 0 ? 0 : 1;
+buildNaive();
+const started = Date.now();
+for (const [name, scenario] of Object.entries(SCENARIOS)) {
+  if (wanted.length > 0 && !wanted.includes(name)) continue;
+  const at = Date.now();
+  console.log(`\n${name}`);
+  try {
+    await scenario(ctx);
+  } catch (error) {
+    report.add({
+      scenario: name,
+      figure: "scenario ran",
+      unit: "",
+      docsort: null,
+      baseline: null,
+      baselineOf: "",
+      verdict: "FAIL",
+      note: error instanceof Error ? error.message.split("\n")[0] : String(error),
+    });
+    console.error(error);
+  }
+  console.log(`  (${((Date.now() - at) / 1000).toFixed(1)} s)`);
+}
+console.log(`\n${report.table()}`);
+const results = fileURLToPath(new URL("results/latest.json", import.meta.url));
+report.write(results);
+const failed = report.failed.length;
+console.log(
+  `\n${report.rows.length} figures in ${((Date.now() - started) / 1000).toFixed(0)} s; ${failed === 0 ? "all targets met" : `${failed} target(s) missed`}; written to bench/results/latest.json`,
+);
+process.exitCode = failed === 0 ? 0 : 1;

@@ -106,6 +106,11 @@ const COMMANDS: readonly CommandEntry[] = [
     async () => (await import("./commands/token.js")).registerToken,
   ),
   entry(
+    ["stats"],
+    "what docsort did: documents per status and category, throughput, latency per stage, tokens, model use, handlers",
+    async () => (await import("./commands/stats.js")).registerStats,
+  ),
+  entry(
     ["doctor"],
     "check the configuration, database, inbox and model server, and say what to fix",
     async () => (await import("./commands/doctor.js")).registerDoctor,

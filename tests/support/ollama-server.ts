@@ -284,7 +284,8 @@ function splitInto(text: string, count: number): string[] {
   return Array.from({ length: n }, (_, i) => chars.slice(i * size, (i + 1) * size).join(""));
 }
 
-function sleep(ms: number, signal: AbortSignal): Promise<void> {
+/** Resolves after `ms`, or at once when `signal` aborts. */
+export function sleep(ms: number, signal: AbortSignal): Promise<void> {
   return new Promise((resolve) => {
     if (ms <= 0 || signal.aborted) {
       resolve();

@@ -3,6 +3,7 @@ import * as handlersOutboxInvoices from "./002-handlers-outbox-invoices.js";
 import * as reviewLearning from "./003-review-learning.js";
 import * as mailIntake from "./007-mail-intake.js";
 import * as searchServe from "./008-search-serve.js";
+import * as statsIndexes from "./009-stats-indexes.js";
 
 export interface Migration {
   version: number;
@@ -17,4 +18,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 3, ...reviewLearning },
   { version: 7, ...mailIntake },
   { version: 8, ...searchServe },
+  { version: 9, ...statsIndexes },
 ];

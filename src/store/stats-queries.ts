@@ -1,0 +1,298 @@
+import { existsSync } from "node:fs";
+import Database from "better-sqlite3";
+import { DocsortError } from "../errors.js";
+import type { Db } from "./database.js";
+import { DOCUMENT_STATUSES, type DocumentStatus, FINAL_STATUSES } from "./document-status.js";
+
+/** What `docsort stats` reports. Read-only: nothing here writes to the database. */
+export interface StoreStats {
+  /** ISO timestamp the figures start at; null = everything in the store. */
+  since: string | null;
+  documents: {
+    total: number;
+    byStatus: Record<DocumentStatus, number>;
+    /** By current category; documents without a classification are left out. */
+    byCategory: Record<string, number>;
+  };
+  /** Documents that reached a final state, per UTC day (YYYY-MM-DD), oldest first: since `since`, else the
+   * last 30 days. */
+  throughput: { day: string; finished: number }[];
+  /** Stage latencies (milliseconds) and per-document model figures over `sample`. */
+  sample: {
+    /** How many documents, and which: the most recent ones, or all since `since`. */
+    documents: number;
+    description: string;
+    /** Per stage, from the events' timestamps: wait (found → extraction starts), extract, model (extracted →
+     * classified, waiting for a slot included), route (classified → routed), total (found → final). */
+    latency: Record<StageName, Percentiles>;
+    /** The model call itself as docsort timed it (retries included). */
+    modelCall: Percentiles;
+    tokens: TokenStats;
+    utilisation: HostUtilisation[];
+  };
+  handlers: HandlerCounts[];
+}
+
+export const STAGE_NAMES = ["wait", "extract", "model", "route", "total"] as const;
+export type StageName = (typeof STAGE_NAMES)[number];
+
+export interface Percentiles {
+  count: number;
+  p50: number | null;
+  p95: number | null;
+}
+
+export interface TokenStats {
+  /** Documents classified by the model in the sample. */
+  documents: number;
+  /** prompt_eval_count per document as Ollama reported it (the tokens it evaluated). */
+  promptPerDocument: number | null;
+  /** Prompt tokens Ollama took from its cache, per document, when the classification recorded them. */
+  cachedPerDocument: number | null;
+  outputPerDocument: number | null;
+}
+
+export interface HostUtilisation {
+  host: string;
+  parallel: number;
+  /** Sum of model call times in the sample (ms). */
+  busyMs: number;
+  /** From the start of the first call to the end of the last (ms). */
+  windowMs: number;
+  /** busyMs / (parallel × windowMs): 1 = every slot busy the whole time. */
+  utilisation: number | null;
+}
+
+export interface HandlerCounts {
+  handler: string;
+  pending: number;
+  running: number;
+  succeeded: number;
+  failed: number;
+  dead: number;
+}
+
+export interface StatsOptions {
+  /** ISO timestamp (UTC); only what happened since then. */
+  since?: string | undefined;
+  /** Without `since`, stage latencies and tokens are taken over this many most recent documents. */
+  recent?: number;
+  /** Without `since`, the throughput covers this many days back from today. */
+  days?: number;
+  /** The model host(s) to attribute model time to (one today). */
+  hosts: readonly { url: string; parallel: number }[];
+}
+
+const DEFAULT_RECENT = 2000;
+const DEFAULT_DAYS = 30;
+/** handler_runs came with schema version 2. */
+const OLDEST_SCHEMA = 2;
+
+/**
+ * Opens an existing database read-only (no migration, no file or folder created); undefined when there is none.
+ * Throws DocsortError when its schema is too old to read.
+ */
+export function openDatabaseReadOnly(file: string): Db | undefined {
+  if (!existsSync(file)) return undefined;
+  const db = new Database(file, { readonly: true, fileMustExist: true });
+  db.pragma("busy_timeout = 10000");
+  const version = db.pragma("user_version", { simple: true }) as number;
+  if (version < OLDEST_SCHEMA) {
+    db.close();
+    throw new DocsortError(
+      `the database ${file} has schema version ${version}; run "docsort list" once to upgrade it`,
+    );
+  }
+  return db;
+}
+const FINAL = [...FINAL_STATUSES];
+const finalList = FINAL.map((s) => `'${s}'`).join(", ");
+
+/** p-th percentile (nearest rank) of `values`; null when empty. */
+export function percentile(values: readonly number[], p: number): number | null {
+  if (values.length === 0) return null;
+  const sorted = Float64Array.from(values).sort();
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
+}
+
+function percentiles(values: readonly number[]): Percentiles {
+  return { count: values.length, p50: percentile(values, 50), p95: percentile(values, 95) };
+}
+
+export function collectStats(db: Db, options: StatsOptions): StoreStats {
+  const since = options.since ?? null;
+  const recent = options.recent ?? DEFAULT_RECENT;
+  const sampleFrom = sampleStart(db, since, recent);
+  return {
+    since,
+    documents: documentCounts(db, since),
+    throughput: throughput(db, since, options.days ?? DEFAULT_DAYS),
+    sample: {
+      documents: sampleFrom.count,
+      description: since ? `documents found since ${since}` : `the ${sampleFrom.count} most recent documents`,
+      latency: stageLatencies(db, sampleFrom.firstId),
+      ...modelFigures(db, sampleFrom.firstId, options.hosts),
+    },
+    handlers: handlerCounts(db, since),
+  };
+}
+
+/** The first document id of the sample: the most recent `recent` documents, or all found since `since`. */
+function sampleStart(db: Db, since: string | null, recent: number): { firstId: number; count: number } {
+  const row = since
+    ? db
+        .prepare<[string], { first: number | null; n: number }>(
+          "SELECT min(id) AS first, count(*) AS n FROM documents WHERE created_at >= ?",
+        )
+        .get(since)
+    : db
+        .prepare<[number], { first: number | null; n: number }>(
+          "SELECT min(id) AS first, count(*) AS n FROM (SELECT id FROM documents ORDER BY id DESC LIMIT ?)",
+        )
+        .get(recent);
+  return { firstId: row?.first ?? Number.MAX_SAFE_INTEGER, count: row?.n ?? 0 };
+}
+
+function documentCounts(db: Db, since: string | null): StoreStats["documents"] {
+  const byStatus = Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as Record<DocumentStatus, number>;
+  const filter = since ? "WHERE created_at >= @since" : "";
+  const statusRows = db
+    .prepare<{ since: string | null }, { status: DocumentStatus; n: number }>(
+      `SELECT status, count(*) AS n FROM documents ${filter} GROUP BY status`,
+    )
+    .all({ since });
+  let total = 0;
+  for (const row of statusRows) {
+    byStatus[row.status] = row.n;
+    total += row.n;
+  }
+  // SQLite takes a bare column next to max() from the row holding the max: the newest classification's category
+  const categoryRows = db
+    .prepare<{ since: string | null }, { category: string; n: number }>(`
+      SELECT category, count(*) AS n
+      FROM (SELECT document_id, category, max(id) FROM classifications GROUP BY document_id) latest
+      ${since ? "WHERE document_id IN (SELECT id FROM documents WHERE created_at >= @since)" : ""}
+      GROUP BY category ORDER BY n DESC, category`)
+    .all({ since });
+  return { total, byStatus, byCategory: Object.fromEntries(categoryRows.map((r) => [r.category, r.n])) };
+}
+
+function throughput(db: Db, since: string | null, days: number): StoreStats["throughput"] {
+  const from = since ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
+  return db
+    .prepare<{ since: string }, { day: string; finished: number }>(`
+      SELECT substr(created_at, 1, 10) AS day, count(*) AS finished
+      FROM events WHERE to_status IN (${finalList}) AND created_at >= @since
+      GROUP BY day ORDER BY day`)
+    .all({ since: from });
+}
+
+interface StageRow {
+  wait: number | null;
+  extract: number | null;
+  model: number | null;
+  route: number | null;
+  total: number | null;
+}
+
+/** Milliseconds between two ISO timestamps, in SQL (julianday is in days). */
+const gap = (from: string, to: string) => `round((julianday(${to}) - julianday(${from})) * 86400000.0)`;
+
+function stageLatencies(db: Db, firstId: number): Record<StageName, Percentiles> {
+  const first = (type: string) => `min(CASE WHEN type = '${type}' THEN created_at END)`;
+  const rows = db
+    .prepare<[number], StageRow>(`
+      SELECT ${gap("discovered", "extracting")} AS wait, ${gap("extracting", "extracted")} AS extract,
+             ${gap("extracted", "classified")} AS model, ${gap("classified", "routed")} AS route,
+             ${gap("discovered", "final")} AS total
+      FROM (
+        SELECT ${first("discovered")} AS discovered, ${first("extracting")} AS extracting,
+               ${first("extracted")} AS extracted, ${first("classified")} AS classified, ${first("routed")} AS routed,
+               min(CASE WHEN to_status IN (${finalList}) THEN created_at END) AS final
+        FROM events WHERE document_id >= ? GROUP BY document_id
+      )`)
+    .all(firstId);
+  const column = (stage: StageName) =>
+    percentiles(rows.map((r) => r[stage]).filter((v): v is number => v !== null && v >= 0));
+  return {
+    wait: column("wait"),
+    extract: column("extract"),
+    model: column("model"),
+    route: column("route"),
+    total: column("total"),
+  };
+}
+
+interface ModelRow {
+  latency_ms: number | null;
+  prompt_tokens: number | null;
+  cached_tokens: number | null;
+  output_tokens: number | null;
+  created_at: string;
+}
+
+function modelFigures(
+  db: Db,
+  firstId: number,
+  hosts: StatsOptions["hosts"],
+): Pick<StoreStats["sample"], "modelCall" | "tokens" | "utilisation"> {
+  const rows = db
+    .prepare<[number], ModelRow>(`
+      SELECT latency_ms, prompt_tokens, output_tokens, created_at,
+             json_extract(details, '$.promptCachedTokens') AS cached_tokens
+      FROM classifications WHERE document_id >= ? AND source = 'llm'`)
+    .all(firstId);
+  const mean = (pick: (r: ModelRow) => number | null): number | null => {
+    const known = rows.map(pick).filter((v): v is number => typeof v === "number");
+    return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
+  };
+  const latencies = rows.map((r) => r.latency_ms).filter((v): v is number => typeof v === "number");
+  let start = Number.POSITIVE_INFINITY;
+  let end = Number.NEGATIVE_INFINITY;
+  for (const row of rows) {
+    const at = Date.parse(row.created_at);
+    start = Math.min(start, at - (row.latency_ms ?? 0));
+    end = Math.max(end, at);
+  }
+  const busyMs = latencies.reduce((a, b) => a + b, 0);
+  const windowMs = end > start ? end - start : 0;
+  return {
+    modelCall: percentiles(latencies),
+    tokens: {
+      documents: rows.length,
+      promptPerDocument: mean((r) => r.prompt_tokens),
+      cachedPerDocument: mean((r) => r.cached_tokens),
+      outputPerDocument: mean((r) => r.output_tokens),
+    },
+    utilisation: hosts.map((host) => ({
+      host: host.url,
+      parallel: host.parallel,
+      busyMs,
+      windowMs,
+      utilisation: windowMs > 0 ? busyMs / (host.parallel * windowMs) : null,
+    })),
+  };
+}
+
+function handlerCounts(db: Db, since: string | null): HandlerCounts[] {
+  const rows = db
+    .prepare<{ since: string }, { handler_name: string; status: string; n: number }>(`
+      SELECT handler_name, status, count(*) AS n FROM handler_runs WHERE created_at >= @since
+      GROUP BY handler_name, status ORDER BY handler_name`)
+    .all({ since: since ?? "" });
+  const byHandler = new Map<string, HandlerCounts>();
+  for (const row of rows) {
+    const counts = byHandler.get(row.handler_name) ?? {
+      handler: row.handler_name,
+      pending: 0,
+      running: 0,
+      succeeded: 0,
+      failed: 0,
+      dead: 0,
+    };
+    if (row.status in counts && row.status !== "handler")
+      counts[row.status as keyof Omit<HandlerCounts, "handler">] = row.n;
+    byHandler.set(row.handler_name, counts);
+  }
+  return [...byHandler.values()];
+}

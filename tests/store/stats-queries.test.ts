@@ -1,0 +1,228 @@
+import path from "node:path";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { NO_MODEL_CALL } from "../../src/classify/document-classifier.js";
+import type { DocumentStatus } from "../../src/store/document-status.js";
+import { collectStats, openDatabaseReadOnly, percentile } from "../../src/store/stats-queries.js";
+import { databasePath, Store } from "../../src/store/store.js";
+import { tempDir } from "../support/temp-dir.js";
+
+let dir: { path: string; cleanup: () => void };
+let store: Store;
+beforeEach(() => {
+  dir = tempDir();
+  store = Store.open(dir.path);
+});
+afterEach(() => {
+  store.close();
+  dir.cleanup();
+});
+
+const HOSTS = [{ url: "http://127.0.0.1:11434", parallel: 2 }];
+const at = (day: number, ms: number) => new Date(Date.UTC(2026, 0, day) + ms).toISOString();
+
+let sha = 0;
+/** A document that went discovered → extracting → extracted → classified → routed at the given offsets (ms). */
+function processed(
+  day: number,
+  offsets: { extracting: number; extracted: number; classified: number; routed: number },
+  classification: { category: string; promptTokens?: number; outputTokens?: number; latencyMs?: number },
+  status: DocumentStatus = "done",
+): number {
+  sha += 1;
+  const doc = store.documents.insert(
+    { sha256: `sha-${sha}`, path: `/in/${sha}.txt`, name: `${sha}.txt`, size: 10, status },
+    at(day, 0),
+  );
+  const event = (type: string, to: DocumentStatus, ms: number) =>
+    store.events.add({ documentId: doc.id, type, toStatus: to }, at(day, ms));
+  event("discovered", "queued", 0);
+  event("extracting", "extracting", offsets.extracting);
+  event("extracted", "classifying", offsets.extracted);
+  event("classified", status === "done" ? "routing" : status, offsets.classified);
+  if (status === "done") event("routed", "done", offsets.routed);
+  store.classifications.add(
+    {
+      ...baseClassification(doc.id),
+      category: classification.category,
+      promptTokens: classification.promptTokens ?? null,
+      outputTokens: classification.outputTokens ?? null,
+      latencyMs: classification.latencyMs ?? null,
+    },
+    at(day, offsets.classified),
+  );
+  return doc.id;
+}
+
+const steps = (wait: number, extract: number, model: number, route: number) => ({
+  extracting: wait,
+  extracted: wait + extract,
+  classified: wait + extract + model,
+  routed: wait + extract + model + route,
+});
+
+describe("collectStats", () => {
+  it("counts documents per status and per current category", () => {
+    const relabelled = processed(1, steps(10, 20, 300, 5), { category: "letter" });
+    processed(1, steps(10, 20, 300, 5), { category: "invoice" });
+    processed(2, steps(10, 20, 300, 5), { category: "letter" }, "needs_review");
+    store.classifications.add(
+      { ...baseClassification(relabelled), category: "contract", source: "human", actor: "me" },
+      at(3, 0),
+    );
+    const stats = collectStats(store.db, { hosts: HOSTS });
+    expect(stats.documents.total).toBe(3);
+    expect(stats.documents.byStatus).toMatchObject({ done: 2, needs_review: 1, failed: 0 });
+    expect(stats.documents.byCategory).toEqual({ contract: 1, invoice: 1, letter: 1 });
+  });
+
+  it("gives p50 and p95 per stage from the events' timestamps", () => {
+    for (let i = 1; i <= 20; i += 1) processed(1, steps(i * 10, 100, 1000 + i, 7), { category: "letter" });
+    const { latency } = collectStats(store.db, { hosts: HOSTS }).sample;
+    expect(latency.wait).toEqual({ count: 20, p50: 100, p95: 190 });
+    expect(latency.extract).toEqual({ count: 20, p50: 100, p95: 100 });
+    expect(latency.model).toEqual({ count: 20, p50: 1010, p95: 1019 });
+    expect(latency.route.p50).toBe(7);
+    expect(latency.total.p95).toBe(190 + 100 + 1019 + 7);
+  });
+
+  it("reports documents finished per day and handler outcomes", () => {
+    // midnight (UTC) two days ago: inside the default window of 30 days
+    const twoDaysAgo = new Date(Date.now() - 2 * 86_400_000);
+    const base = Date.UTC(twoDaysAgo.getUTCFullYear(), twoDaysAgo.getUTCMonth(), twoDaysAgo.getUTCDate());
+    const old = store.documents.insert(
+      { sha256: "t0", path: "/in/t0", name: "t0", size: 1, status: "done" },
+      new Date(base - 40 * 86_400_000).toISOString(),
+    );
+    store.events.add(
+      { documentId: old.id, type: "routed", toStatus: "done" },
+      new Date(base - 40 * 86_400_000).toISOString(),
+    );
+    const doc = store.documents.insert(
+      { sha256: "t1", path: "/in/t1", name: "t1", size: 1, status: "done" },
+      new Date(base).toISOString(),
+    );
+    store.events.add(
+      { documentId: doc.id, type: "routed", toStatus: "done" },
+      new Date(base + 1000).toISOString(),
+    );
+    store.events.add(
+      { documentId: doc.id, type: "routed", toStatus: "done" },
+      new Date(base + 2000).toISOString(),
+    );
+    const stats = collectStats(store.db, { hosts: HOSTS });
+    expect(stats.throughput).toEqual([{ day: new Date(base).toISOString().slice(0, 10), finished: 2 }]);
+
+    const classificationId = store.classifications.add(
+      { ...baseClassification(doc.id) },
+      new Date(base).toISOString(),
+    ).id;
+    for (const [key, outcome] of [
+      ["k1", "succeeded"],
+      ["k2", "dead"],
+      ["k3", "pending"],
+    ] as const) {
+      const run = store.handlerRuns.insertIfNew(
+        {
+          documentId: doc.id,
+          invoiceId: null,
+          handlerId: 1,
+          handlerName: "invoice-workflow",
+          handlerKind: "invoice",
+          configVersion: 1,
+          position: 10,
+          trigger: "document.classified",
+          category: "invoice",
+          classificationId,
+          idempotencyKey: key,
+        },
+        new Date(base).toISOString(),
+      );
+      if (outcome !== "pending") {
+        store.db.prepare("UPDATE handler_runs SET status = ? WHERE id = ?").run(outcome, run?.id);
+      }
+    }
+    expect(collectStats(store.db, { hosts: HOSTS }).handlers).toEqual([
+      { handler: "invoice-workflow", pending: 1, running: 0, succeeded: 1, failed: 0, dead: 1 },
+    ]);
+  });
+
+  it("averages tokens per classified document and relates model time to the hosts' slots", () => {
+    processed(1, steps(0, 0, 1000, 0), {
+      category: "letter",
+      promptTokens: 600,
+      outputTokens: 80,
+      latencyMs: 1000,
+    });
+    processed(1, steps(0, 0, 3000, 0), {
+      category: "letter",
+      promptTokens: 400,
+      outputTokens: 60,
+      latencyMs: 1000,
+    });
+    const { tokens, utilisation, modelCall } = collectStats(store.db, { hosts: HOSTS }).sample;
+    expect(tokens).toEqual({
+      documents: 2,
+      promptPerDocument: 500,
+      cachedPerDocument: null,
+      outputPerDocument: 70,
+    });
+    expect(modelCall).toEqual({ count: 2, p50: 1000, p95: 1000 });
+    // calls from 0 to 1000 ms and 2000 to 3000 ms: 2 s busy in a 3 s window with 2 slots
+    expect(utilisation).toEqual([
+      { host: "http://127.0.0.1:11434", parallel: 2, busyMs: 2000, windowMs: 3000, utilisation: 2000 / 6000 },
+    ]);
+  });
+
+  it("limits everything to what happened since a date, and the sample to the most recent documents", () => {
+    processed(1, steps(10, 10, 10, 10), { category: "letter" });
+    processed(5, steps(50, 10, 10, 10), { category: "invoice" });
+    processed(6, steps(60, 10, 10, 10), { category: "invoice" });
+    const since = collectStats(store.db, { hosts: HOSTS, since: at(5, 0) });
+    expect(since.documents.total).toBe(2);
+    expect(since.documents.byCategory).toEqual({ invoice: 2 });
+    expect(since.sample.latency.wait).toEqual({ count: 2, p50: 50, p95: 60 });
+    const recent = collectStats(store.db, { hosts: HOSTS, recent: 1 });
+    expect(recent.sample.documents).toBe(1);
+    expect(recent.sample.latency.wait).toEqual({ count: 1, p50: 60, p95: 60 });
+  });
+});
+
+describe("openDatabaseReadOnly", () => {
+  it("opens an existing database without changing it, and creates nothing when there is none", () => {
+    processed(1, steps(1, 1, 1, 1), { category: "letter" });
+    const db = openDatabaseReadOnly(databasePath(dir.path));
+    expect(db?.readonly).toBe(true);
+    expect(() => db?.exec("DELETE FROM documents")).toThrow(/readonly/);
+    db?.close();
+    expect(openDatabaseReadOnly(path.join(dir.path, "missing", "docsort.db"))).toBeUndefined();
+  });
+});
+
+describe("percentile", () => {
+  it("takes the nearest rank", () => {
+    expect(percentile([], 50)).toBeNull();
+    expect(percentile([5], 95)).toBe(5);
+    expect(percentile([4, 1, 3, 2], 50)).toBe(2);
+    expect(
+      percentile(
+        Array.from({ length: 100 }, (_, i) => i + 1),
+        95,
+      ),
+    ).toBe(95);
+  });
+});
+
+function baseClassification(documentId: number) {
+  return {
+    documentId,
+    category: "invoice",
+    confidence: 0.9,
+    summary: "",
+    evidence: "",
+    source: "llm" as "llm" | "human",
+    ...NO_MODEL_CALL,
+    details: {},
+    actor: null,
+    note: null,
+  };
+}
