@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
-import Table from "cli-table3";
+import { renderTable } from "../../src/cli/output/table.js";
 
 export type Verdict = "PASS" | "FAIL" | "INFO" | "SKIP";
 
@@ -80,15 +80,9 @@ export class Report {
   }
 
   table(): string {
-    const table = new Table({
-      head: ["scenario", "figure", "docsort", "baseline", "ratio", "target", "result"],
-      style: { head: [], border: [] },
-      wordWrap: true,
-      colWidths: [22, 44, 12, 16, 8, 18, 8],
-    });
-    for (const row of this.rows) {
+    const rows = this.rows.map((row) => {
       const r = ratio(row.docsort, row.baseline);
-      table.push([
+      return [
         row.scenario,
         row.figure + (row.note ? ` (${row.note})` : ""),
         `${format(row.docsort)} ${row.unit}`,
@@ -96,9 +90,12 @@ export class Report {
         r === null ? "—" : format(r),
         row.target,
         row.verdict,
-      ]);
-    }
-    return table.toString();
+      ];
+    });
+    return renderTable(
+      ["SCENARIO", { header: "FIGURE", flex: true }, "DOCSORT", "BASELINE", "RATIO", "TARGET", "RESULT"],
+      rows,
+    );
   }
 
   get failed(): Row[] {
