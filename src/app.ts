@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { recordServerContact } from "./classify/builtin/fallback-policy.js";
+import { CircuitBreaker, describeBreakerChange } from "./classify/circuit-breaker.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
 import { checkModelHealth } from "./classify/ollama-health.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
@@ -25,6 +26,7 @@ export interface GlobalOptions extends ConfigOverrides {
 /** The composition root: configuration is read once here, and every part is built from it. */
 export class App {
   private opened: Store | undefined;
+  private breaker: CircuitBreaker | undefined;
 
   private constructor(
     readonly config: Config,
@@ -53,6 +55,19 @@ export class App {
     return new App(config, logger);
   }
 
+  /** The model server's circuit breaker, shared by classification and the invoice workflow. */
+  get modelBreaker(): CircuitBreaker {
+    const { reliability, model } = this.config;
+    this.breaker ??= new CircuitBreaker({
+      name: model.host,
+      failureThreshold: reliability.breakerFailures,
+      openMs: reliability.breakerOpenMs,
+      maxOpenMs: reliability.breakerMaxOpenMs,
+      onStateChange: (change) => this.logger.warn(describeBreakerChange(change)),
+    });
+    return this.breaker;
+  }
+
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
   async createExtractor(): Promise<Extractor> {
     const { createExtractor } = await import("./extract/index.js");
@@ -79,6 +94,7 @@ export class App {
       prompt: loadPromptTemplate(this.config.prompts, "classify"),
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
+      breaker: this.modelBreaker,
     });
     const store = () => this.existingStore();
     const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));
@@ -132,6 +148,7 @@ export class App {
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>
         this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),
+      breaker: this.modelBreaker,
     });
   }
 

@@ -29,7 +29,7 @@ export interface WatchResult {
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
-  recoverOrphans(store, logger);
+  recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
   const lastReported = new Map<number, string | null>();
   const outbox = app.createOutboxWorker(lease.id, {
@@ -104,6 +104,9 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   }
 }
 
+/** `--once` waits for a document's next try of the model when it is this close; later ones are left waiting. */
+const ONCE_WAITS_FOR_RETRIES_MS = 60_000;
+
 /** Resolves when every document is final, or when the rest can only wait for a model that is not there. */
 async function untilSettled(
   intake: Intake,
@@ -120,5 +123,14 @@ async function untilSettled(
     if (waiting === 0) return { waiting: 0, reason: undefined };
     const reason = gateReason();
     if (reason !== undefined) return { waiting, reason };
+    const deferred = app.store.documents.deferred(nowIso());
+    const soon =
+      deferred.nextAt !== null && Date.parse(deferred.nextAt) - Date.now() < ONCE_WAITS_FOR_RETRIES_MS;
+    if (deferred.count === waiting && !soon) {
+      return {
+        waiting,
+        reason: `they wait for another try of the model (next at ${deferred.nextAt}); docsort watch tries them when they are due`,
+      };
+    }
   }
 }

@@ -1,4 +1,5 @@
 import type { Category, ModelConfig } from "../config/schema.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
 import {
   buildClassificationSchema,
   type ClassificationSchema,
@@ -41,6 +42,7 @@ export interface LlmClassifierOptions {
   /** First retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
+  breaker?: CircuitBreaker;
 }
 
 export class LlmClassifier {
@@ -70,6 +72,7 @@ export class LlmClassifier {
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
       ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
       ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+      breaker: this.options.breaker,
       signal,
     });
     const value = call.value;

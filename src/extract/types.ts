@@ -63,6 +63,8 @@ export type ExtractionFailureCode =
   | "corrupt"
   | "timeout"
   | "crashed"
+  /** The extraction process passed extract.maxMemoryMb and was stopped. */
+  | "memory"
   | "unreadable"
   /** The caller's AbortSignal fired (shutdown), not a property of the file: retry later. */
   | "aborted";

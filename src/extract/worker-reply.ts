@@ -42,6 +42,7 @@ const codeSchema = z.enum([
   "corrupt",
   "timeout",
   "crashed",
+  "memory",
   "unreadable",
   "aborted",
 ]);

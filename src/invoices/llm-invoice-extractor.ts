@@ -1,3 +1,4 @@
+import type { CircuitBreaker } from "../classify/circuit-breaker.js";
 import { neutraliseFence } from "../classify/llm-classifier.js";
 import type { ModelCallError } from "../classify/model-errors.js";
 import type { PromptTemplate, PromptValues } from "../classify/prompt-template.js";
@@ -14,6 +15,7 @@ export interface LlmInvoiceExtractorOptions {
   numPredict: number;
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
+  breaker?: CircuitBreaker;
 }
 
 /** The invoice workflow's second model call: the same client, budget and repair as classification. */
@@ -39,6 +41,7 @@ export class LlmInvoiceExtractor implements InvoiceFieldExtractor {
         `of the schema ("value" and "quote" for each, null values for fields the document does not show).`,
       ...(this.options.retryDelayMs !== undefined ? { retryDelayMs: this.options.retryDelayMs } : {}),
       ...(this.options.onRetry ? { onRetry: this.options.onRetry } : {}),
+      breaker: this.options.breaker,
       signal,
     });
     return {

@@ -4,6 +4,14 @@ import { ExtractionError, type ExtractionResult } from "../extract/types.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
+import { type InterruptionCause, recordInterruption } from "./retry-later.js";
+
+/** Failures that say more about this run than about the file: tried again, up to reliability.maxInterruptions. */
+const INTERRUPTIONS: Partial<Record<string, InterruptionCause>> = {
+  timeout: "timeout",
+  memory: "memory",
+  crashed: "crash",
+};
 
 /** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
 export async function runExtraction(
@@ -33,6 +41,19 @@ export async function runExtraction(
     );
   } catch (error) {
     if (signal.aborted) return requeue(ctx, document, "interrupted", "docsort stopped during extraction");
+    const cause = error instanceof ExtractionError ? INTERRUPTIONS[error.code] : undefined;
+    if (cause && error instanceof ExtractionError) {
+      const after = recordInterruption(
+        store,
+        document,
+        cause,
+        error.message,
+        config.reliability.maxInterruptions,
+      );
+      return after.status === "queued"
+        ? { kind: "requeued", document: after }
+        : { kind: "finished", document: after };
+    }
     if (error instanceof ExtractionError) {
       return finish(ctx, document, "quarantined", error.message, {
         code: error.code,

@@ -54,7 +54,7 @@ beforeAll(async () => {
   if (first.code !== 0) throw new Error(first.stderr);
   ids.taxi1 = idOf("taxi-1.txt");
   ids.memo = idOf("memo.txt");
-}, 60_000);
+}, 240_000);
 afterAll(async () => env?.cleanup());
 
 describe("reviewing from the CLI, and learning from it", () => {

@@ -88,7 +88,7 @@ function checkFile(file: string): string {
 async function classifyAndStore(app: App, extractor: Extractor, paths: string[]): Promise<ClassifyReport[]> {
   const { store } = app;
   const lease = registerInstance(store, "classify");
-  recoverOrphans(store, app.logger);
+  recoverOrphans(store, app.logger, app.config.reliability.maxInterruptions);
   const ctx = await app.pipelineContext(
     lease.id,
     extractor,

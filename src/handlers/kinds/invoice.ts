@@ -100,7 +100,8 @@ async function readFields(context: HandlerContext<InvoiceConfig>): Promise<ReadF
     }
     throw new HandlerFailure(`reading the invoice fields failed: ${errorMessage(error)}`, {
       retry: true,
-      waiting: error instanceof ModelCallError && error.kind === "unavailable",
+      waiting:
+        error instanceof ModelCallError && (error.kind === "unavailable" || error.kind === "circuit_open"),
       cause: error,
     });
   }
