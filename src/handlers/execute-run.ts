@@ -75,6 +75,7 @@ export async function executeRun(
       deliveryId: run.idempotencyKey,
       runId: run.id,
       attempt: run.attempts,
+      redelivery: run.redelivery,
       occurredAt: run.createdAt,
     });
     const effects = deps.effects?.(run.handlerName) ?? liveEffects(store, run.handlerName);
@@ -144,7 +145,13 @@ function finish(
         documentId: run.documentId,
         type: `handler.${result.status}`,
         message,
-        data: { run: run.id, handler: run.handlerName, trigger: run.trigger, attempt: run.attempts },
+        data: {
+          run: run.id,
+          handler: run.handlerName,
+          trigger: run.trigger,
+          attempt: run.attempts,
+          redelivery: run.redelivery,
+        },
       },
       now,
     );

@@ -96,6 +96,7 @@ async function runInvoice(name: string, text: string, model: Record<string, unkn
     deliveryId: "i".repeat(64),
     runId: 1,
     attempt: 1,
+    redelivery: false,
     occurredAt: nowIso(),
   });
   const outcome = await invoiceKind.run({
@@ -183,6 +184,7 @@ describe("invoice", () => {
         deliveryId: "i".repeat(64),
         runId: 1,
         attempt: 2,
+        redelivery: false,
         occurredAt: nowIso(),
       }),
       effects: liveEffects(fixture.store, "invoice-workflow"),
