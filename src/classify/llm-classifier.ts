@@ -116,8 +116,8 @@ export class LlmClassifier {
       categories,
       category_names: categories.map((c) => c.name).join(", "),
       has_examples: examples.length > 0,
-      examples,
-      document_name: request.name,
+      examples: examples.map((example) => ({ ...example, excerpt: neutraliseFence(example.excerpt) })),
+      document_name: neutraliseName(request.name),
       document_text: neutraliseFence(text),
       truncated,
       omitted_chars: omittedChars,
@@ -133,9 +133,20 @@ function repairInstruction(problem: string, categories: readonly Category[]): st
   ].join(" ");
 }
 
-/** The document cannot close its own fence and pose as instructions. */
+/**
+ * Everything a document brings (its text, its file name, an e-mail's subject and sender, the excerpts of other
+ * documents shown as examples) goes inside a fence in the prompt. This keeps it from closing that fence, or
+ * opening another one, to pose as instructions.
+ */
 export function neutraliseFence(text: string): string {
-  return text.replace(/<\/?document>/gi, (tag) => tag.replace("<", "‹").replace(">", "›"));
+  return text.replace(/<\/?\s*(document|example)\b[^>]*>/gi, (tag) =>
+    tag.replace("<", "‹").replace(">", "›"),
+  );
+}
+
+/** A file name as data: one line (no line breaks or control characters to start a new "paragraph"), fenced. */
+export function neutraliseName(name: string): string {
+  return neutraliseFence(name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ").trim()).slice(0, 300);
 }
 
 function oneLine(value: string, max: number): string {

@@ -1,5 +1,5 @@
 import type { CircuitBreaker } from "../classify/circuit-breaker.js";
-import { neutraliseFence } from "../classify/llm-classifier.js";
+import { neutraliseFence, neutraliseName } from "../classify/llm-classifier.js";
 import type { ModelCallError } from "../classify/model-errors.js";
 import type { PromptTemplate, PromptValues } from "../classify/prompt-template.js";
 import { callStructured } from "../classify/structured-call.js";
@@ -67,7 +67,7 @@ export class LlmInvoiceExtractor implements InvoiceFieldExtractor {
 
 function values(name: string, text: string, truncated: boolean, omittedChars: number): PromptValues {
   return {
-    document_name: name,
+    document_name: neutraliseName(name),
     document_text: neutraliseFence(text),
     truncated,
     omitted_chars: omittedChars,
