@@ -55,6 +55,11 @@ export class App {
     return new App(config, logger);
   }
 
+  /** Attachments and archive members, by content hash, under the data folder. */
+  blobs(): BlobStore {
+    return new BlobStore(path.join(this.config.home, "blobs"));
+  }
+
   /** The model server's circuit breaker, shared by classification and the invoice workflow. */
   get modelBreaker(): CircuitBreaker {
     const { reliability, model } = this.config;
@@ -116,7 +121,7 @@ export class App {
       store: this.store,
       extractor,
       classifier: await this.createClassifier(),
-      blobs: new BlobStore(path.join(this.config.home, "blobs")),
+      blobs: this.blobs(),
       gate,
       logger: this.logger,
       owner,

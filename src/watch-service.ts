@@ -9,6 +9,7 @@ import { recoverRuns } from "./handlers/recover-runs.js";
 import { Intake } from "./intake/intake.js";
 import { recoverOrphans, registerInstance } from "./pipeline/instance-registry.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import { removeLeftovers } from "./pipeline/remove-leftovers.js";
 import { nowIso } from "./store/clock.js";
 
 export interface WatchOptions {
@@ -31,6 +32,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
+  await removeLeftovers(store, app.blobs(), logger);
   const lastReported = new Map<number, string | null>();
   const outbox = app.createOutboxWorker(lease.id, {
     onFinished: (run) => {

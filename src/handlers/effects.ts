@@ -12,6 +12,8 @@ export interface PlaceFileRequest {
   mode: "copy" | "move";
   /** Record the document's new location in the store (a move of a file of its own). */
   relocate: boolean;
+  /** Owner-only files and folders: the invoice archive inside the data folder. */
+  private?: boolean;
 }
 
 export interface PlacedFile {

@@ -71,7 +71,8 @@ export function liveInstances(store: Store): string[] {
   return live;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, it belongs to another user). */
+export function pidAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -23,7 +23,7 @@ export function retryAfterModelFailure(
   const spreadMs = now.getTime() - Date.parse(firstAt);
   const counters = { modelFailures: occasions, firstModelFailureAt: firstAt, claimedBy: null };
   if (occasions >= reliability.modelFailOccasions && spreadMs >= reliability.modelFailAfterMs) {
-    const final = `${reason} (the model failed on this document ${occasions} times over ${duration(spreadMs)}; docsort show lists every attempt)`;
+    const final = `${reason} (the model failed on this document ${occasions} times over ${duration(spreadMs)}; docsort show ${document.id} lists every attempt, docsort requeue ${document.id} tries again)`;
     ctx.logger.error(`document #${document.id} (${document.name}) failed: ${final}`);
     const after = ctx.store.transition(document.id, {
       to: "failed",
@@ -70,7 +70,7 @@ export function recordInterruption(
   if (interruptions >= maxInterruptions) {
     return store.transition(document.id, {
       to: "quarantined",
-      reason: `${detail} — ${interruptions} times while it was being ${stage}; quarantined so it cannot block the rest (docsort reclassify ${document.id} tries again)`,
+      reason: `${detail} — ${interruptions} times while it was being ${stage}; quarantined so it cannot block the rest (docsort requeue ${document.id} tries again)`,
       data: { code: "interrupted", cause, interruptions },
       patch: { interruptions, claimedBy: null, nextAttemptAt: null },
     });

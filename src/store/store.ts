@@ -1,7 +1,7 @@
-import path from "node:path";
 import { ClassificationsRepo } from "./classifications-repo.js";
 import { nowIso } from "./clock.js";
-import { type Db, openDatabase } from "./database.js";
+import { openDataFolder } from "./data-folder.js";
+import type { Db } from "./database.js";
 import type { DocumentStatus } from "./document-status.js";
 import { type DocumentPatch, type DocumentRecord, DocumentsRepo } from "./documents-repo.js";
 import { EventsRepo } from "./events-repo.js";
@@ -12,6 +12,7 @@ import { HandlersRepo } from "./handlers-repo.js";
 import { InstancesRepo } from "./instances-repo.js";
 import { InvoicesRepo } from "./invoices-repo.js";
 import { MetaRepo } from "./meta-repo.js";
+import { ScratchRepo } from "./scratch-repo.js";
 
 export interface Transition {
   to: DocumentStatus;
@@ -35,6 +36,7 @@ export class Store {
   readonly handlers: HandlersRepo;
   readonly handlerRuns: HandlerRunsRepo;
   readonly invoices: InvoicesRepo;
+  readonly scratch: ScratchRepo;
 
   constructor(readonly db: Db) {
     this.documents = new DocumentsRepo(db);
@@ -47,10 +49,12 @@ export class Store {
     this.handlers = new HandlersRepo(db);
     this.handlerRuns = new HandlerRunsRepo(db);
     this.invoices = new InvoicesRepo(db);
+    this.scratch = new ScratchRepo(db);
   }
 
-  static open(home: string): Store {
-    return new Store(openDatabase(databasePath(home)));
+  /** The data folder's database; refuses (DataFolderError) when a database it held is gone. */
+  static open(home: string, options: { startOver?: boolean } = {}): Store {
+    return new Store(openDataFolder(home, options));
   }
 
   /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. */
@@ -87,6 +91,4 @@ export class Store {
   }
 }
 
-export function databasePath(home: string): string {
-  return path.join(home, "docsort.db");
-}
+export { databasePath } from "./data-folder.js";

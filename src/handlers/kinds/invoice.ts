@@ -146,6 +146,7 @@ async function archive(context: HandlerContext<InvoiceConfig>, draft: InvoiceDra
       relativePath,
       mode: "copy",
       relocate: false,
+      private: true,
     });
     return placed.path;
   } catch (error) {
