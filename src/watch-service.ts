@@ -55,11 +55,15 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const intake = new Intake({
     inbox: config.inbox,
     config: { ...config.intake, usePolling: config.intake.usePolling || options.poll },
+    maxFileBytes: config.extract.maxFileBytes,
     store,
     logger,
     excludeDirs: [config.home, ...filingRoots(store, config)],
     onRegistered: (outcome) => {
       options.reporter.registered(outcome);
+      // what intake refused to read (a link, a FIFO, a file too large, permission denied) is final at once
+      if (outcome.kind === "new" && outcome.document.status === "quarantined")
+        options.reporter.finished(outcome.document, undefined, 0);
       pipeline?.wake();
     },
   });

@@ -14,6 +14,8 @@ export interface PlaceFileRequest {
   relocate: boolean;
   /** Owner-only files and folders: the invoice archive inside the data folder. */
   private?: boolean;
+  /** The inbox: a source below it must not lead out of it through a symbolic link. */
+  sourceRoot?: string;
 }
 
 export interface PlacedFile {

@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { constants } from "node:fs";
-import { chmod, copyFile, link, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
+import { chmod, copyFile, link, lstat, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "../intake/hash-file.js";
 import { resolveInside } from "./path-template.js";
@@ -25,6 +25,8 @@ export interface Placement {
   mode: "copy" | "move";
   /** Owner-only files and folders (the invoice archive inside the data folder). */
   private?: boolean;
+  /** The inbox: a source below it must not lead out of it through a symbolic link. */
+  sourceRoot?: string;
 }
 
 export interface Placed {
@@ -42,6 +44,7 @@ const MAX_SUFFIX = 999;
  * the same filesystem; across filesystems it is that copy, and the original is removed only after the check.
  */
 export async function placeFile(placement: Placement, ops: FileOps = realOps): Promise<Placed> {
+  await checkSource(placement.source, placement.sourceRoot);
   const target = resolveInside(placement.root, placement.relativePath);
   const dir = path.dirname(target);
   await mkdir(dir, { recursive: true, ...(placement.private ? { mode: 0o700 } : {}) });
@@ -106,6 +109,32 @@ async function tryPlace(placement: Placement, candidate: string, ops: FileOps): 
     await unlink(temporary).catch(() => undefined);
     ops.forgetScratch?.(temporary);
   }
+}
+
+/**
+ * docsort never moves, copies or reads anything through a link: the source must be a regular file (not a link),
+ * and a source below the inbox must really be inside it (no linked folder on the way to somewhere else).
+ */
+async function checkSource(source: string, sourceRoot: string | undefined): Promise<void> {
+  // gone: an earlier attempt moved it (the placement then finds it at its target), or it really is gone
+  const stats = await lstat(source).catch(() => undefined);
+  if (!stats) return;
+  if (!stats.isFile())
+    throw Object.assign(
+      new Error(`${source} is not a regular file (a symbolic link?): docsort never files through links`),
+      { code: "ELINK" },
+    );
+  if (sourceRoot === undefined || !isInside(path.resolve(source), path.resolve(sourceRoot))) return;
+  const [real, realRoot] = await Promise.all([realpath(source), realpath(sourceRoot)]);
+  if (!isInside(real, realRoot))
+    throw Object.assign(
+      new Error(`${source} leads outside the inbox (to ${real}) through a symbolic link: not filed`),
+      { code: "ELINK" },
+    );
+}
+
+function isInside(file: string, dir: string): boolean {
+  return file.startsWith(dir + path.sep);
 }
 
 /** A folder below root that is a symlink to somewhere else must not carry files out of root. */

@@ -1,4 +1,4 @@
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
@@ -167,7 +167,9 @@ function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChi
 
 async function checkSource(source: string, document: DocumentRecord): Promise<string | undefined> {
   try {
-    const stats = await stat(source);
+    const stats = await lstat(source);
+    if (!stats.isFile())
+      return "the file was replaced by something that is not a regular file (a link?); nothing is read";
     if (stats.size !== document.size) {
       return "the file changed before docsort could read it; the new content is taken in as a new document";
     }

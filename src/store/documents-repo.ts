@@ -43,6 +43,8 @@ export interface NewDocument {
 }
 
 export interface DocumentPatch {
+  sha256?: string;
+  size?: number;
   status?: DocumentStatus;
   reason?: string | null;
   mime?: string | null;
@@ -82,6 +84,8 @@ interface DocumentRow {
 }
 
 const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
+  sha256: "sha256",
+  size: "size",
   status: "status",
   reason: "reason",
   mime: "mime",

@@ -21,6 +21,31 @@ function source(name: string, content: string): { file: string; sha256: string }
 const root = () => path.join(dir.path, "filed");
 
 describe("placeFile", () => {
+  it("never files through a link: not a linked file, not a file reached through a linked folder", async () => {
+    const outside = path.join(dir.path, "outside");
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "bank.pdf"), "a file outside the inbox");
+    const inbox = path.join(dir.path, "inbox");
+    mkdirSync(inbox, { recursive: true });
+    symlinkSync(outside, path.join(inbox, "linked"));
+    symlinkSync(path.join(outside, "bank.pdf"), path.join(inbox, "bank-link.pdf"));
+    const sha256 = createHash("sha256").update("a file outside the inbox").digest("hex");
+    for (const source of [path.join(inbox, "linked", "bank.pdf"), path.join(inbox, "bank-link.pdf")]) {
+      await expect(
+        placeFile({
+          source,
+          sha256,
+          root: root(),
+          relativePath: "x/bank.pdf",
+          mode: "move",
+          sourceRoot: inbox,
+        }),
+      ).rejects.toThrow(/link/);
+    }
+    expect(readFileSync(path.join(outside, "bank.pdf"), "utf8")).toBe("a file outside the inbox");
+    expect(existsSync(root())).toBe(false);
+  });
+
   it("records a cross-filesystem copy's temporary file before creating it, and forgets it once it is gone", async () => {
     const a = source("a.pdf", "content copied across filesystems");
     const seen: string[] = [];

@@ -12,6 +12,8 @@ export interface DocsortEnv {
   ollamaHost: string;
   cwd?: string;
   extra?: Record<string, string>;
+  /** Run as this user (tests running as root check what an ordinary user meets). */
+  user?: { uid: number; gid: number };
 }
 
 export interface RunResult {
@@ -46,6 +48,7 @@ export function startDocsort(args: string[], env: DocsortEnv): DocsortProcess {
     env: environment(env),
     stdio: ["ignore", "pipe", "pipe"],
     detached: true,
+    ...(env.user ? { uid: env.user.uid, gid: env.user.gid } : {}),
   });
   const log = path.join(env.home, "logs", "docsort.log");
   const started = new DocsortProcess(child, log, existsSync(log) ? statSync(log).size : 0);

@@ -147,6 +147,7 @@ async function archive(context: HandlerContext<InvoiceConfig>, draft: InvoiceDra
       mode: "copy",
       relocate: false,
       private: true,
+      sourceRoot: services.config.inbox,
     });
     return placed.path;
   } catch (error) {
