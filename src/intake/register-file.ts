@@ -134,7 +134,7 @@ function insertNew(
 /** A file that could not be read (permission denied) can be now: its quarantined record takes it up. */
 function readableAgain(store: Store, file: HashedFile, now: string): DocumentRecord | undefined {
   const placeholder = store.documents.findOriginal(placeholderSha256("permission_denied", file.path, 0, 0));
-  if (!placeholder || placeholder.status !== "quarantined") return undefined;
+  if (placeholder?.status !== "quarantined") return undefined;
   store.documents.update(
     placeholder.id,
     { sha256: file.sha256, size: file.size, status: "queued", reason: null, claimedBy: null },
