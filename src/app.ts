@@ -17,6 +17,7 @@ import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
 import { nowIso } from "./store/clock.js";
 import type { HandlerRunRecord } from "./store/handler-runs-repo.js";
+import type { StorageGuard } from "./store/storage-guard.js";
 import { databasePath, Store } from "./store/store.js";
 
 export interface GlobalOptions extends ConfigOverrides {
@@ -109,7 +110,11 @@ export class App {
   createGate(onOpen: () => void): ModelGate {
     const probe = async () => {
       const health = await checkModelHealth(this.config.model);
-      recordServerContact(this.store.meta, health, nowIso());
+      try {
+        recordServerContact(this.store.meta, health, nowIso());
+      } catch (error) {
+        this.logger.debug(`cannot record the model server contact: ${(error as Error).message}`);
+      }
       return health;
     };
     return new ModelGate({ probe, logger: this.logger, onOpen });
@@ -160,7 +165,11 @@ export class App {
   /** The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). */
   createOutboxWorker(
     owner: string,
-    options: { documentIds?: readonly number[]; onFinished?: (run: HandlerRunRecord) => void } = {},
+    options: {
+      documentIds?: readonly number[];
+      onFinished?: (run: HandlerRunRecord) => void;
+      storage?: StorageGuard;
+    } = {},
   ): OutboxWorker {
     return new OutboxWorker({
       services: this.handlerServices(),

@@ -11,6 +11,7 @@ import { recoverOrphans, registerInstance } from "./pipeline/instance-registry.j
 import { Pipeline } from "./pipeline/pipeline.js";
 import { removeLeftovers } from "./pipeline/remove-leftovers.js";
 import { nowIso } from "./store/clock.js";
+import { StorageGuard } from "./store/storage-guard.js";
 
 export interface WatchOptions {
   once: boolean;
@@ -33,8 +34,10 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
+  const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
   const outbox = app.createOutboxWorker(lease.id, {
+    storage,
     onFinished: (run) => {
       // a run that keeps failing the same way (the model is down) is reported once, not at every retry
       const repeat = run.status === "failed" && lastReported.get(run.id) === run.lastError;
@@ -46,18 +49,22 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
   const gate = app.createGate(() => pipeline?.wake());
-  pipeline = new Pipeline(await app.pipelineContext(lease.id, extractor, gate), {
-    onFinished: (document, elapsedMs) => {
-      options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
-      outbox.wake();
+  pipeline = new Pipeline(
+    { ...(await app.pipelineContext(lease.id, extractor, gate)), storage },
+    {
+      onFinished: (document, elapsedMs) => {
+        options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
+        outbox.wake();
+      },
     },
-  });
+  );
   const intake = new Intake({
     inbox: config.inbox,
     config: { ...config.intake, usePolling: config.intake.usePolling || options.poll },
     maxFileBytes: config.extract.maxFileBytes,
     store,
     logger,
+    storage,
     excludeDirs: [config.home, ...filingRoots(store, config)],
     onRegistered: (outcome) => {
       options.reporter.registered(outcome);
@@ -67,6 +74,18 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
       pipeline?.wake();
     },
   });
+
+  storage.onResume(() => {
+    pipeline?.wake();
+    outbox.wake();
+    void intake.scan();
+  });
+  // a daemon logs what went wrong and goes on; it does not end over one unexpected rejection
+  const onRejection = (reason: unknown) =>
+    logger.error(`unexpected error: ${reason instanceof Error ? reason.message : String(reason)}`, {
+      stack: reason instanceof Error ? reason.stack : undefined,
+    });
+  process.on("unhandledRejection", onRejection);
 
   const health = await checkModelHealth(config.model);
   recordServerContact(store.meta, health, nowIso());
@@ -99,6 +118,8 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     return { waiting: store.documents.countUnfinished(), reason: undefined };
   } finally {
     clearInterval(statusTimer);
+    storage.stop();
+    process.off("unhandledRejection", onRejection);
     options.reporter.clearStatus();
     gate.stop();
     await intake.stop();

@@ -5,6 +5,7 @@ import { type FSWatcher, watch } from "chokidar";
 import type { IntakeConfig } from "../config/schema.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log/logger.js";
+import type { StorageGuard } from "../store/storage-guard.js";
 import type { Store } from "../store/store.js";
 import { createIgnoreMatcher } from "./ignore-rules.js";
 import { listInbox } from "./inbox-scanner.js";
@@ -19,6 +20,8 @@ export interface IntakeOptions {
   maxFileBytes: number;
   store: Store;
   logger: Logger;
+  /** While the data folder cannot be written (full disk), files are not registered; a rescan follows. */
+  storage?: StorageGuard;
   /** Folders below the inbox that docsort writes to itself (archive, filing roots): never taken in. */
   excludeDirs?: readonly string[];
   onRegistered?: (outcome: RegisterOutcome) => void;
@@ -148,6 +151,7 @@ export class Intake {
         this.options.onRegistered?.(outcome);
       }
     } catch (error) {
+      if (this.options.storage?.pause(error)) return;
       this.options.logger.error(`cannot record ${problem.path}: ${errorMessage(error)}`);
     }
   }
@@ -163,7 +167,7 @@ export class Intake {
   }
 
   private async take(file: StableFile): Promise<void> {
-    if (this.stopped || this.hashing.has(file.path)) return;
+    if (this.stopped || this.hashing.has(file.path) || this.options.storage?.paused) return;
     const stats = await lstatOrUndefined(file.path);
     if (stats && this.isKnown(file.path, stats)) return;
     this.hashing.add(file.path);
@@ -185,6 +189,8 @@ export class Intake {
       const outcome = registerFile(this.options.store, inspected);
       this.options.onRegistered?.(outcome);
     } catch (error) {
+      // a full disk pauses the daemon; the rescan after it resumes takes the file
+      if (this.options.storage?.pause(error)) return;
       this.options.logger.error(`cannot read ${file.path}: ${errorMessage(error)}; it will be tried again`);
     } finally {
       this.hashing.delete(file.path);

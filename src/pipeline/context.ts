@@ -4,6 +4,7 @@ import type { Extractor } from "../extract/index.js";
 import type { Logger } from "../log/logger.js";
 import type { BlobStore } from "../store/blob-store.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
+import type { StorageGuard } from "../store/storage-guard.js";
 import type { Store } from "../store/store.js";
 import type { ModelGate } from "./model-gate.js";
 
@@ -23,4 +24,6 @@ export interface PipelineContext {
   logger: Logger;
   /** This process's id in `instances`: documents it works on are claimed by it. */
   owner: string;
+  /** The daemon pauses here when the data folder's disk is full (absent: a write error fails the document). */
+  storage?: StorageGuard;
 }
