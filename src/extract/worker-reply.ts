@@ -43,6 +43,7 @@ const codeSchema = z.enum([
   "timeout",
   "crashed",
   "memory",
+  "memory_pressure",
   "unreadable",
   "aborted",
 ]);

@@ -9,7 +9,7 @@ import { type InterruptionCause, recordInterruption } from "./retry-later.js";
 /** Failures that say more about this run than about the file: tried again, up to reliability.maxInterruptions. */
 const INTERRUPTIONS: Partial<Record<string, InterruptionCause>> = {
   timeout: "timeout",
-  memory: "memory",
+  memory_pressure: "memory",
   crashed: "crash",
 };
 
