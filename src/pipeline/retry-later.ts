@@ -66,11 +66,10 @@ export function recordInterruption(
   maxInterruptions: number,
 ): DocumentRecord {
   const interruptions = document.interruptions + 1;
-  const stage = document.status === "classifying" ? "classified" : "extracted";
   if (interruptions >= maxInterruptions) {
     return store.transition(document.id, {
       to: "quarantined",
-      reason: `${detail} — ${interruptions} times while it was being ${stage}; quarantined so it cannot block the rest (docsort requeue ${document.id} tries again)`,
+      reason: `${detail} (${interruptions} times); quarantined so it cannot block the rest — docsort requeue ${document.id} tries again`,
       data: { code: "interrupted", cause, interruptions },
       patch: { interruptions, claimedBy: null, nextAttemptAt: null },
     });
