@@ -93,6 +93,12 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
     worker.child.kill(signal);
   };
 
+  const idleAfterStart = (worker: Worker): Worker => {
+    worker.idle = setTimeout(() => kill(worker, "SIGTERM"), IDLE_TIMEOUT_MS);
+    worker.idle.unref();
+    return worker;
+  };
+
   const takeWorker = (): Worker => {
     for (const worker of workers) {
       if (worker.job === undefined && worker.child.connected) {
@@ -193,6 +199,9 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
     const { code, message, type } = parsed.data.error;
     throw new ExtractionError(code, message, type);
   }
+
+  // one process starts loading right away, while the caller gets ready: the first document does not wait for it
+  if (config.workers > 0) workers.add(idleAfterStart(start()));
 
   return {
     run,

@@ -38,7 +38,9 @@ function extractionOrder(): number[] {
   const db = new Database(path.join(env.home, "docsort.db"), { readonly: true });
   try {
     return db
-      .prepare<[], { document_id: number }>("SELECT document_id FROM events WHERE type = 'extracting' ORDER BY id")
+      .prepare<[], { document_id: number }>(
+        "SELECT document_id FROM events WHERE type = 'extracting' ORDER BY id",
+      )
       .all()
       .map((row) => row.document_id);
   } finally {
@@ -57,7 +59,9 @@ describe("documents that would stop docsort", () => {
       const watch = startDocsort(["watch"], env);
       // this run has started to read it (its `extracting` event), not the killed run before it
       await waitUntil(
-        () => statusOf(env.home, "a-scan.png") === "extracting" && extractionOrder().filter((id) => id === 1).length === kill,
+        () =>
+          statusOf(env.home, "a-scan.png") === "extracting" &&
+          extractionOrder().filter((id) => id === 1).length === kill,
         `the scan to be read (${kill})`,
       );
       // new documents arrive meanwhile (queued behind it: one extraction process): they must not wait for the
@@ -73,7 +77,9 @@ describe("documents that would stop docsort", () => {
     const documents = readDocuments(env.home);
     const scan = documents.find((d) => d.name === "a-scan.png");
     expect(scan).toMatchObject({ status: "quarantined" });
-    expect(scan?.reason).toMatch(/^docsort stopped while the document was extracting \(3 times\); quarantined .* docsort requeue 1/);
+    expect(scan?.reason).toMatch(
+      /^docsort stopped while the document was extracting \(3 times\); quarantined .* docsort requeue 1/,
+    );
     expect(documents.filter((d) => d.name !== "a-scan.png").every((d) => d.status === "done")).toBe(true);
     // after its first interruption, the scan was never claimed before a fresh document that was waiting
     const order = extractionOrder();
@@ -92,8 +98,14 @@ describe("documents that would stop docsort", () => {
     const documents = readDocuments(env.home);
     expect(documents.find((d) => d.name === "bomb.pdf")).toMatchObject({
       status: "quarantined",
-      reason: expect.stringMatching(/^extraction stopped: it used \d+ MB.*over extract\.maxMemoryMb \(700 MB\)/),
+      reason: expect.stringMatching(
+        /^extraction stopped: it used \d+ MB.*over extract\.maxMemoryMb \(700 MB\)/,
+      ),
     });
-    expect(documents.filter((d) => d.name !== "bomb.pdf").map((d) => d.status)).toEqual(["done", "done", "done"]);
+    expect(documents.filter((d) => d.name !== "bomb.pdf").map((d) => d.status)).toEqual([
+      "done",
+      "done",
+      "done",
+    ]);
   });
 });
