@@ -1,5 +1,7 @@
 import { defineConfig } from "vitest/config";
 
+const report = process.env.DOCSORT_FAULTS_REPORT;
+
 /** npm run test:faults: crash loop, model faults, hostile inputs — one file at a time, each prints its figures. */
 export default defineConfig({
   test: {
@@ -10,5 +12,6 @@ export default defineConfig({
     fileParallelism: false,
     testTimeout: 600_000,
     hookTimeout: 180_000,
+    reporters: report ? ["default", ["json", { outputFile: report }]] : ["default"],
   },
 });

@@ -123,7 +123,13 @@ const modelSchema = z.strictObject({
     .positive()
     .default(120_000)
     .describe("Per request; the HTTP request is cancelled on time."),
-  maxRetries: z.int().min(0).default(3).describe("Retries of transport errors and timeouts before `failed`."),
+  maxRetries: z
+    .int()
+    .min(0)
+    .default(3)
+    .describe(
+      "Immediate retries of a failed request (5xx, timeout, broken stream); then the document waits for a later try (reliability.*).",
+    ),
   parallel: z.int().positive().default(1).describe("Concurrent model requests (match OLLAMA_NUM_PARALLEL)."),
   fallback: z
     .enum(["auto", "builtin", "wait"])
