@@ -1,7 +1,7 @@
 import { chmodSync, chownSync, mkdirSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { createE2eEnv, type E2eEnv } from "../support/e2e-env.js";
+import { createE2eEnv, type E2eEnv, letterModel } from "../support/e2e-env.js";
 import { runDocsort } from "../support/run-docsort.js";
 import { readDocuments } from "../support/store-reader.js";
 
@@ -13,10 +13,7 @@ let env: E2eEnv;
 beforeEach(async () => {
   env = await createE2eEnv();
   env.writeConfig({ intake: { stableMs: 100 } });
-  env.server.script(() => ({
-    kind: "json",
-    value: { category: "letter", confidence: 0.9, summary: "a letter", evidence: "Dear" },
-  }));
+  env.server.script(letterModel);
   if (asRoot) {
     for (const dir of [env.root, env.home, env.inbox]) chownSync(dir, NOBODY.uid, NOBODY.gid);
     chownSync(path.join(env.home, "docsort.config.json"), NOBODY.uid, NOBODY.gid);

@@ -7,18 +7,8 @@ import { createE2eEnv, documentPart, type E2eEnv } from "../support/e2e-env.js";
 import { lastUserText, type RecordedRequest, type Reply } from "../support/ollama-server.js";
 import { type DocsortProcess, runDocsort, startDocsort } from "../support/run-docsort.js";
 import { startWebhookReceiver, type WebhookReceiver } from "../support/webhook-receiver.js";
+import { prng } from "./prng.js";
 import { reportFigures } from "./report.js";
-
-/** Deterministic randomness (mulberry32): the same kills at the same moments on every run. */
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KILLS = Number(process.env.FAULT_KILLS ?? 32);
 const PER_KIND = 20;

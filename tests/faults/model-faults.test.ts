@@ -12,20 +12,11 @@ import {
 import { type RunResult, startDocsort } from "../support/run-docsort.js";
 import { countEvents, readDocuments } from "../support/store-reader.js";
 import { waitUntil } from "../support/wait.js";
+import { prng } from "./prng.js";
 import { reportFigures } from "./report.js";
 
 const DOCUMENTS = 12;
 const FINAL = new Set(["done", "needs_review", "failed", "quarantined", "duplicate"]);
-
-function prng(seed: number): () => number {
-  let a = seed;
-  return () => {
-    a = (a + 0x6d2b79f5) | 0;
-    let t = Math.imul(a ^ (a >>> 15), 1 | a);
-    t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function answer(request: RecordedRequest): Reply {
   const category = /category: (\w+)/.exec(documentPart(lastUserText(request)))?.[1] ?? "other";
