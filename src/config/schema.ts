@@ -270,9 +270,7 @@ const reliabilitySchema = z.strictObject({
     .int()
     .min(1)
     .default(3)
-    .describe(
-      "A document in flight during this many crashes, kills, memory stops or extraction timeouts is quarantined.",
-    ),
+    .describe("A document in flight during this many crashes, kills or extraction timeouts is quarantined."),
   modelRetryBaseMs: z
     .int()
     .min(1)

@@ -31,6 +31,8 @@ const IDLE_TIMEOUT_MS = 60_000;
 const SAMPLE_EVERY_MS = 100;
 /** An extraction process holding this share of the memory limit is stopped for its own sake. */
 const ALONE_SHARE = 0.6;
+/** A new job starts only while docsort uses less than this share of the limit (or nothing else runs). */
+const ADMIT_BELOW_SHARE = 0.7;
 const MiB = 1024 * 1024;
 
 export interface PoolOptions {
@@ -60,6 +62,16 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
   let nextId = 1;
   let closed = false;
   let watchdog: NodeJS.Timeout | undefined;
+  /** Callers waiting for memory to be freed (a job ended). */
+  let memoryWaiters: (() => void)[] = [];
+  const jobEnded = () => {
+    const waiting = memoryWaiters;
+    memoryWaiters = [];
+    for (const resume of waiting) resume();
+  };
+  const busy = () => [...workers].some((worker) => worker.job !== undefined);
+  const totalRss = () =>
+    process.memoryUsage.rss() + [...workers].reduce((sum, worker) => sum + rssOf(worker.child.pid), 0);
 
   const start = (): Worker => {
     const entry = workerEntry();
@@ -150,6 +162,11 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
   async function run(req: ExtractionRequest, signal?: AbortSignal): Promise<ExtractionResult> {
     if (signal?.aborted || closed) throw aborted();
     const release = await slots.acquire(signal);
+    // Admission: while others run and memory is already mostly used, wait for one of them to end rather than
+    // start a job that would push docsort over the limit (and get the largest job killed).
+    while (busy() && totalRss() > limitBytes * ADMIT_BELOW_SHARE && !closed) {
+      await new Promise<void>((resume) => memoryWaiters.push(resume));
+    }
     // The clock starts when a process is free, so waiting in the queue never counts as the document's time.
     const timeoutMs = req.limits?.timeoutMs ?? config.timeoutMs;
     const worker = takeWorker();
@@ -169,6 +186,7 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
           settle: (outcome) => {
             if (worker.job !== job) return;
             worker.job = undefined;
+            jobEnded();
             if (timer) clearTimeout(timer);
             signal?.removeEventListener("abort", onAbort);
             watch();
@@ -205,10 +223,10 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
 
   return {
     run,
-    totalRss: () =>
-      process.memoryUsage.rss() + [...workers].reduce((sum, worker) => sum + rssOf(worker.child.pid), 0),
+    totalRss,
     async close() {
       closed = true;
+      jobEnded();
       if (watchdog) clearInterval(watchdog);
       const exits = [...workers].map(
         (worker) =>

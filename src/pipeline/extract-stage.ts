@@ -1,6 +1,7 @@
 import { lstat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
+import { isoAfter } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
@@ -9,9 +10,15 @@ import { type InterruptionCause, recordInterruption } from "./retry-later.js";
 /** Failures that say more about this run than about the file: tried again, up to reliability.maxInterruptions. */
 const INTERRUPTIONS: Partial<Record<string, InterruptionCause>> = {
   timeout: "timeout",
-  memory_pressure: "memory",
   crashed: "crash",
 };
+
+/**
+ * Stopped only because other documents were being read at the same time (docsort as a whole was over
+ * extract.maxMemoryMb): not the document's fault, so not counted; it is read again a little later, behind
+ * fresh work. One that needs most of the limit on its own is quarantined by the pool instead.
+ */
+const MEMORY_RETRY_MS = 5000;
 
 /** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
 export async function runExtraction(
@@ -41,6 +48,8 @@ export async function runExtraction(
     );
   } catch (error) {
     if (signal.aborted) return requeue(ctx, document, "interrupted", "docsort stopped during extraction");
+    if (error instanceof ExtractionError && error.code === "memory_pressure")
+      return requeue(ctx, document, "memory_pressure", error.message, isoAfter(MEMORY_RETRY_MS));
     const cause = error instanceof ExtractionError ? INTERRUPTIONS[error.code] : undefined;
     if (cause && error instanceof ExtractionError) {
       const after = recordInterruption(

@@ -51,10 +51,10 @@ export function retryAfterModelFailure(
   return { kind: "requeued", document: after };
 }
 
-export type InterruptionCause = "crash" | "timeout" | "memory";
+export type InterruptionCause = "crash" | "timeout";
 
 /**
- * docsort stopped, ran out of time or memory while working on the document. The interruption is counted; the
+ * docsort stopped (crash, kill) or the extraction ran out of time while working on the document. The interruption is counted; the
  * document goes back to the queue behind fresh work, or — at `reliability.maxInterruptions` — is quarantined so
  * a document that kills docsort (or never finishes) cannot block everything else on every start.
  */
