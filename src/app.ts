@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { recordServerContact } from "./classify/builtin/fallback-policy.js";
+import { CircuitBreaker, describeBreakerChange } from "./classify/circuit-breaker.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
 import { checkModelHealth } from "./classify/ollama-health.js";
 import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
@@ -20,6 +21,7 @@ import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
 import { nowIso } from "./store/clock.js";
 import type { HandlerRunRecord } from "./store/handler-runs-repo.js";
+import type { StorageGuard } from "./store/storage-guard.js";
 import { databasePath, Store } from "./store/store.js";
 
 /**
@@ -38,6 +40,7 @@ export interface GlobalOptions extends ConfigOverrides {
 /** The composition root: configuration is read once here, and every part is built from it. */
 export class App {
   private opened: Store | undefined;
+  private breaker: CircuitBreaker | undefined;
 
   private constructor(
     readonly config: Config,
@@ -86,6 +89,24 @@ export class App {
     return new App(config, logger, access);
   }
 
+  /** Attachments and archive members, by content hash, under the data folder. */
+  blobs(): BlobStore {
+    return new BlobStore(path.join(this.config.home, "blobs"));
+  }
+
+  /** The model server's circuit breaker, shared by classification and the invoice workflow. */
+  get modelBreaker(): CircuitBreaker {
+    const { reliability, model } = this.config;
+    this.breaker ??= new CircuitBreaker({
+      name: model.host,
+      failureThreshold: reliability.breakerFailures,
+      openMs: reliability.breakerOpenMs,
+      maxOpenMs: reliability.breakerMaxOpenMs,
+      onStateChange: (change) => this.logger.warn(describeBreakerChange(change)),
+    });
+    return this.breaker;
+  }
+
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
   async createExtractor(): Promise<Extractor> {
     const { createExtractor } = await import("./extract/index.js");
@@ -113,6 +134,7 @@ export class App {
       calibration: createTokenCalibration(this.storedMeta()),
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
+      breaker: this.modelBreaker,
     });
     const store = () => this.existingStore();
     const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));
@@ -122,7 +144,11 @@ export class App {
   createGate(onOpen: () => void): ModelGate {
     const probe = async () => {
       const health = await checkModelHealth(this.config.model);
-      recordServerContact(this.store.meta, health, nowIso());
+      try {
+        recordServerContact(this.store.meta, health, nowIso());
+      } catch (error) {
+        this.logger.debug(`cannot record the model server contact: ${(error as Error).message}`);
+      }
       return health;
     };
     return new ModelGate({ probe, logger: this.logger, onOpen });
@@ -134,7 +160,7 @@ export class App {
       store: this.store,
       extractor,
       classifier: await this.createClassifier(),
-      blobs: new BlobStore(path.join(this.config.home, "blobs")),
+      blobs: this.blobs(),
       gate,
       logger: this.logger,
       owner,
@@ -179,13 +205,18 @@ export class App {
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>
         this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),
+      breaker: this.modelBreaker,
     });
   }
 
   /** The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). */
   createOutboxWorker(
     owner: string,
-    options: { documentIds?: readonly number[]; onFinished?: (run: HandlerRunRecord) => void } = {},
+    options: {
+      documentIds?: readonly number[];
+      onFinished?: (run: HandlerRunRecord) => void;
+      storage?: StorageGuard;
+    } = {},
   ): OutboxWorker {
     return new OutboxWorker({
       services: this.handlerServices(),

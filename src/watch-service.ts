@@ -10,7 +10,9 @@ import { recoverRuns } from "./handlers/recover-runs.js";
 import { Intake } from "./intake/intake.js";
 import { recoverOrphans, registerInstance } from "./pipeline/instance-registry.js";
 import { Pipeline } from "./pipeline/pipeline.js";
+import { removeLeftovers } from "./pipeline/remove-leftovers.js";
 import { nowIso } from "./store/clock.js";
+import { StorageGuard } from "./store/storage-guard.js";
 
 export interface WatchOptions {
   once: boolean;
@@ -30,10 +32,13 @@ export interface WatchResult {
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
-  recoverOrphans(store, logger);
+  recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
+  await removeLeftovers(store, app.blobs(), logger);
+  const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
   const outbox = app.createOutboxWorker(lease.id, {
+    storage,
     onFinished: (run) => {
       // a run that keeps failing the same way (the model is down) is reported once, not at every retry
       const repeat = run.status === "failed" && lastReported.get(run.id) === run.lastError;
@@ -45,20 +50,28 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
   const gate = app.createGate(() => pipeline?.wake());
-  pipeline = new Pipeline(await app.pipelineContext(lease.id, extractor, gate), {
-    onFinished: (document, elapsedMs) => {
-      options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
-      outbox.wake();
+  pipeline = new Pipeline(
+    { ...(await app.pipelineContext(lease.id, extractor, gate)), storage },
+    {
+      onFinished: (document, elapsedMs) => {
+        options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
+        outbox.wake();
+      },
     },
-  });
+  );
   const intake = new Intake({
     inbox: config.inbox,
     config: { ...config.intake, usePolling: config.intake.usePolling || options.poll },
+    maxFileBytes: config.extract.maxFileBytes,
     store,
     logger,
+    storage,
     excludeDirs: [config.home, ...filingRoots(store, config)],
     onRegistered: (outcome) => {
       options.reporter.registered(outcome);
+      // what intake refused to read (a link, a FIFO, a file too large, permission denied) is final at once
+      if (outcome.kind === "new" && outcome.document.status === "quarantined")
+        options.reporter.finished(outcome.document, undefined, 0);
       pipeline?.wake();
     },
   });
@@ -70,6 +83,17 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
           pipeline?.wake();
         })
       : undefined;
+  storage.onResume(() => {
+    pipeline?.wake();
+    outbox.wake();
+    void intake.scan();
+  });
+  // a daemon logs what went wrong and goes on; it does not end over one unexpected rejection
+  const onRejection = (reason: unknown) =>
+    logger.error(`unexpected error: ${reason instanceof Error ? reason.message : String(reason)}`, {
+      stack: reason instanceof Error ? reason.stack : undefined,
+    });
+  process.on("unhandledRejection", onRejection);
 
   const health = await checkModelHealth(config.model);
   recordServerContact(store.meta, health, nowIso());
@@ -104,6 +128,8 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     return { waiting: store.documents.countUnfinished(), reason: undefined };
   } finally {
     clearInterval(statusTimer);
+    storage.stop();
+    process.off("unhandledRejection", onRejection);
     options.reporter.clearStatus();
     gate.stop();
     await mail?.stop();
@@ -115,6 +141,9 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     logger.info(`stopped watching ${path.relative(process.cwd(), config.inbox) || "."}`);
   }
 }
+
+/** `--once` waits for a document's next try of the model when it is this close; later ones are left waiting. */
+const ONCE_WAITS_FOR_RETRIES_MS = 60_000;
 
 /** Resolves when every document is final, or when the rest can only wait for a model that is not there. */
 async function untilSettled(
@@ -132,5 +161,14 @@ async function untilSettled(
     if (waiting === 0) return { waiting: 0, reason: undefined };
     const reason = gateReason();
     if (reason !== undefined) return { waiting, reason };
+    const deferred = app.store.documents.deferred(nowIso());
+    const soon =
+      deferred.nextAt !== null && Date.parse(deferred.nextAt) - Date.now() < ONCE_WAITS_FOR_RETRIES_MS;
+    if (deferred.count === waiting && !soon) {
+      return {
+        waiting,
+        reason: `they wait for another try of the model (next at ${deferred.nextAt}); docsort watch tries them when they are due`,
+      };
+    }
   }
 }

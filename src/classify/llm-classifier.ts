@@ -1,5 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { Category, ModelConfig } from "../config/schema.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
 import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
   buildClassificationSchema,
@@ -52,6 +53,7 @@ export interface LlmClassifierOptions {
   /** First retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
+  breaker?: CircuitBreaker;
 }
 
 /** A cut answer is asked for again with this many times the output budget. */
@@ -84,6 +86,7 @@ export class LlmClassifier {
       salvage: (raw) => salvageConfidence(raw, this.schema),
       retryDelayMs: this.options.retryDelayMs,
       onRetry: this.options.onRetry,
+      breaker: this.options.breaker,
       signal,
     });
     const warnings = [...call.warnings];
@@ -138,6 +141,7 @@ export class LlmClassifier {
           salvage: (raw) => salvageConfidence(raw, this.schema),
           retryDelayMs: this.options.retryDelayMs,
           onRetry: this.options.onRetry,
+          breaker: this.options.breaker,
           signal,
         },
         [...fitted.messages, new HumanMessage(SHORTER)],
@@ -172,8 +176,8 @@ export class LlmClassifier {
       categories,
       category_names: categories.map((c) => c.name).join(", "),
       has_examples: examples.length > 0,
-      examples,
-      document_name: request.name,
+      examples: examples.map((example) => ({ ...example, excerpt: neutraliseFence(example.excerpt) })),
+      document_name: neutraliseName(request.name),
       document_text: neutraliseFence(text),
       truncated,
       omitted_chars: omittedChars,
@@ -206,9 +210,20 @@ function repairInstruction(problem: string, categories: readonly Category[]): st
   ].join(" ");
 }
 
-/** The document cannot close its own fence and pose as instructions. */
+/**
+ * Everything a document brings (its text, its file name, an e-mail's subject and sender, the excerpts of other
+ * documents shown as examples) goes inside a fence in the prompt. This keeps it from closing that fence, or
+ * opening another one, to pose as instructions.
+ */
 export function neutraliseFence(text: string): string {
-  return text.replace(/<\/?document>/gi, (tag) => tag.replace("<", "‹").replace(">", "›"));
+  return text.replace(/<\/?\s*(document|example)\b[^>]*>/gi, (tag) =>
+    tag.replace("<", "‹").replace(">", "›"),
+  );
+}
+
+/** A file name as data: one line (no line breaks or control characters to start a new "paragraph"), fenced. */
+export function neutraliseName(name: string): string {
+  return neutraliseFence(name.replace(/[\p{Cc}\p{Zl}\p{Zp}]+/gu, " ").trim()).slice(0, 300);
 }
 
 function oneLine(value: string, max: number): string {

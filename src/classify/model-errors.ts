@@ -3,18 +3,22 @@ import type { ModelConfig } from "../config/schema.js";
 /**
  * unavailable: the server or the model is not there — documents wait, nothing fails.
  * transient: worth retrying (timeouts, 5xx, broken streams). fatal: retrying cannot help.
+ * circuit_open: the server failed every recent request, so none is sent for a while — documents wait.
  * cancelled: docsort itself is stopping.
  */
-export type ModelErrorKind = "unavailable" | "transient" | "fatal" | "cancelled";
+export type ModelErrorKind = "unavailable" | "transient" | "fatal" | "circuit_open" | "cancelled";
 
 export class ModelCallError extends Error {
   override readonly name = "ModelCallError";
+  /** circuit_open: when the server may be asked again (ms since the epoch). */
+  readonly retryAt: number | undefined;
   constructor(
     readonly kind: ModelErrorKind,
     message: string,
-    options?: { cause?: unknown },
+    options?: { cause?: unknown; retryAt?: number | undefined },
   ) {
     super(message, options);
+    this.retryAt = options?.retryAt;
   }
 }
 

@@ -2,6 +2,7 @@ import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messa
 import pRetry from "p-retry";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/schema.js";
+import type { CircuitBreaker } from "./circuit-breaker.js";
 import { InvalidModelOutputError, ModelCallError, toModelCallError } from "./model-errors.js";
 import { createChatModel } from "./ollama-chat.js";
 import { parseModelOutput } from "./parse-model-output.js";
@@ -22,6 +23,8 @@ export interface StructuredCallOptions<T> {
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
   signal?: AbortSignal | undefined;
+  /** The server's breaker: asked before every request and told how it went. */
+  breaker?: CircuitBreaker | undefined;
 }
 
 export interface Salvaged<T> {
@@ -77,7 +80,7 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
   const started = performance.now();
   let retries = 0;
   const call = (msgs: BaseMessage[]) =>
-    pRetry(() => callOnce(model, schema, msgs, signal), {
+    pRetry(() => guardedCall(options.breaker, () => callOnce(model, schema, msgs, signal)), {
       retries: model.maxRetries,
       minTimeout: options.retryDelayMs ?? 1000,
       factor: 2,
@@ -125,6 +128,24 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
     `the model's answer did not match the schema twice: ${repaired.problem}`,
     rawOutputs,
   );
+}
+
+/** One request through the breaker: refused while it is open, and its outcome reported. */
+async function guardedCall<R>(breaker: CircuitBreaker | undefined, call: () => Promise<R>): Promise<R> {
+  if (!breaker) return call();
+  if (!breaker.tryAcquire())
+    throw new ModelCallError("circuit_open", breaker.describe() ?? "the model server is paused", {
+      retryAt: breaker.retryAt,
+    });
+  try {
+    const result = await call();
+    breaker.recordSuccess();
+    return result;
+  } catch (error) {
+    if (error instanceof ModelCallError && error.kind === "transient") breaker.recordFailure(error.message);
+    else breaker.release();
+    throw error;
+  }
 }
 
 async function callOnce(

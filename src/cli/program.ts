@@ -16,6 +16,11 @@ interface CommandEntry {
  */
 const COMMANDS: readonly CommandEntry[] = [
   entry(
+    ["init"],
+    "create the data folder and its database (--force: start over when the database is gone)",
+    async () => (await import("./commands/init.js")).registerInit,
+  ),
+  entry(
     ["watch"],
     "watch the inbox and process every finished file (the daemon)",
     async () => (await import("./commands/watch.js")).registerWatch,
@@ -54,6 +59,11 @@ const COMMANDS: readonly CommandEntry[] = [
     ["reclassify"],
     "classify documents again and show what changes",
     async () => (await import("./commands/reclassify.js")).registerReclassify,
+  ),
+  entry(
+    ["requeue"],
+    "process quarantined or failed documents again, from the start",
+    async () => (await import("./commands/requeue.js")).registerRequeue,
   ),
   entry(
     ["rules"],

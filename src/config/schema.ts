@@ -96,7 +96,14 @@ const extractSchema = z.strictObject({
     .int()
     .positive()
     .default(Math.max(1, availableParallelism()))
-    .describe("Extraction worker threads (default: the number of CPUs)."),
+    .describe("Extraction processes (default: the number of CPUs)."),
+  maxMemoryMb: z
+    .int()
+    .min(256)
+    .default(1536)
+    .describe(
+      "Most memory (RSS) docsort may use, the daemon and its extraction processes together; an extraction that would pass it is stopped.",
+    ),
   ocr: ocrSchema.prefault({}),
 });
 
@@ -115,7 +122,13 @@ const modelSchema = z.strictObject({
     .positive()
     .default(120_000)
     .describe("Per request; the HTTP request is cancelled on time."),
-  maxRetries: z.int().min(0).default(3).describe("Retries of transport errors and timeouts before `failed`."),
+  maxRetries: z
+    .int()
+    .min(0)
+    .default(3)
+    .describe(
+      "Immediate retries of a failed request (5xx, timeout, broken stream); then the document waits for a later try (reliability.*).",
+    ),
   parallel: z.int().positive().default(1).describe("Concurrent model requests (match OLLAMA_NUM_PARALLEL)."),
   fallback: z
     .enum(["auto", "builtin", "wait"])
@@ -275,6 +288,49 @@ const serveSchema = z.strictObject({
     .describe("Longest side of page images in the review app, in pixels."),
 });
 
+const reliabilitySchema = z.strictObject({
+  maxInterruptions: z
+    .int()
+    .min(1)
+    .default(3)
+    .describe("A document in flight during this many crashes, kills or extraction timeouts is quarantined."),
+  modelRetryBaseMs: z
+    .int()
+    .min(1)
+    .default(60_000)
+    .describe(
+      "After a model failure (5xx, timeout, broken stream, unusable answer) a document waits this long, doubling each time.",
+    ),
+  modelRetryMaxMs: z
+    .int()
+    .min(1)
+    .default(4 * 3_600_000)
+    .describe("Longest wait between two tries of a document the model failed on."),
+  modelFailOccasions: z
+    .int()
+    .min(1)
+    .default(5)
+    .describe("A document is `failed` only after the model failed on it this many separate times …"),
+  modelFailAfterMs: z
+    .int()
+    .min(0)
+    .default(3_600_000)
+    .describe("… spread over at least this long (default one hour)."),
+  breakerFailures: z
+    .int()
+    .min(1)
+    .default(5)
+    .describe(
+      "Model requests failing in a row (5xx, timeouts, broken streams) that open the circuit breaker.",
+    ),
+  breakerOpenMs: z
+    .int()
+    .min(1)
+    .default(30_000)
+    .describe("How long an open breaker sends nothing before one trial request; doubles while trials fail."),
+  breakerMaxOpenMs: z.int().min(1).default(600_000).describe("Longest pause of an open breaker."),
+});
+
 const logSchema = z.strictObject({
   level: z
     .enum(["debug", "info", "warn", "error"])
@@ -300,6 +356,7 @@ export const configFileSchema = z.strictObject({
   learning: learningSchema.prefault({}),
   builtin: builtinSchema.prefault({}),
   log: logSchema.prefault({}),
+  reliability: reliabilitySchema.prefault({}),
   outbox: outboxSchema.prefault({}),
   invoices: invoicesSchema.prefault({}),
   mail: mailSchema.prefault({}),
@@ -314,6 +371,7 @@ export type BuiltinConfig = z.infer<typeof builtinSchema>;
 export type OutboxConfig = z.infer<typeof outboxSchema>;
 export type InvoicesConfig = z.infer<typeof invoicesSchema>;
 export type ServeConfig = z.infer<typeof serveSchema>;
+export type ReliabilityConfig = z.infer<typeof reliabilitySchema>;
 
 /** The resolved configuration: paths are absolute. */
 export interface Config extends ConfigFile {

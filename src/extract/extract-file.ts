@@ -1,4 +1,5 @@
-import { readFile, stat } from "node:fs/promises";
+import { constants } from "node:fs";
+import { type FileHandle, open } from "node:fs/promises";
 import type { ExtractConfig } from "../config/schema.js";
 import { asExtractionError, nestingTooDeep, throwIfAborted, tooLarge, unsupportedType } from "./errors.js";
 import type { ExtractInput, Log } from "./format-extractor.js";
@@ -105,26 +106,41 @@ function withOverrides(config: ExtractConfig, req: ExtractionRequest): ExtractCo
   };
 }
 
-/** The size is checked before reading, so an oversized file never lands in memory. */
+/**
+ * The size is checked before reading, so an oversized file never lands in memory. The file is opened without
+ * following a symbolic link (O_NOFOLLOW) and without blocking on a FIFO (O_NONBLOCK), and must be a regular file.
+ */
 async function readLimited(path: string, maxBytes: number): Promise<Uint8Array> {
-  let size: number;
+  let handle: FileHandle;
   try {
-    size = (await stat(path)).size;
+    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
   } catch (cause) {
-    const code = (cause as NodeJS.ErrnoException).code;
-    throw new ExtractionError(
-      "unreadable",
-      code === "ENOENT"
-        ? `file not found: ${path} (moved or deleted before it was read)`
-        : `cannot read ${path}: ${code}`,
-      undefined,
-      { cause },
-    );
+    throw unreadable(path, cause);
   }
-  if (size > maxBytes) throw tooLarge(size, maxBytes);
-  const bytes = await readFile(path);
-  if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
-  return bytes;
+  try {
+    const stats = await handle.stat();
+    if (!stats.isFile())
+      throw new ExtractionError("unreadable", `${path} is not a regular file: nothing to read`);
+    if (stats.size > maxBytes) throw tooLarge(stats.size, maxBytes);
+    const bytes = await handle.readFile();
+    if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
+    return bytes;
+  } finally {
+    await handle.close();
+  }
+}
+
+function unreadable(path: string, cause: unknown): ExtractionError {
+  const code = (cause as NodeJS.ErrnoException).code;
+  const message =
+    code === "ENOENT"
+      ? `file not found: ${path} (moved or deleted before it was read)`
+      : code === "ELOOP"
+        ? `${path} is a symbolic link: docsort never reads through links`
+        : code === "EACCES" || code === "EPERM"
+          ? `permission denied: cannot read ${path}`
+          : `cannot read ${path}: ${code}`;
+  return new ExtractionError("unreadable", message, undefined, { cause });
 }
 
 function mismatchWarnings(type: DetectedType, name: string): string[] {

@@ -63,6 +63,10 @@ export type ExtractionFailureCode =
   | "corrupt"
   | "timeout"
   | "crashed"
+  /** The extraction process alone took most of extract.maxMemoryMb and was stopped. */
+  | "memory"
+  /** The extraction process was the largest when docsort as a whole passed extract.maxMemoryMb. */
+  | "memory_pressure"
   | "unreadable"
   /** The caller's AbortSignal fired (shutdown), not a property of the file: retry later. */
   | "aborted";

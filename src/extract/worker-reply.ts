@@ -42,6 +42,8 @@ const codeSchema = z.enum([
   "corrupt",
   "timeout",
   "crashed",
+  "memory",
+  "memory_pressure",
   "unreadable",
   "aborted",
 ]);

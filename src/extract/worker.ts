@@ -1,4 +1,4 @@
-/** Entry of each extraction thread (piscina): runs extractFile and turns errors into plain data. */
+/** What each extraction process runs per document: extractFile, with errors turned into plain data. */
 import type { ExtractConfig } from "../config/schema.js";
 import { extractFile } from "./extract-file.js";
 import type { LogLevel } from "./format-extractor.js";

@@ -1,5 +1,6 @@
 import path from "node:path";
 import { previewInvoice } from "../invoices/ledger.js";
+import { redactConfig, redactSecrets } from "../log/redact.js";
 import type { Store } from "../store/store.js";
 import type { Effects } from "./effects.js";
 import { resolveInside } from "./path-template.js";
@@ -22,11 +23,11 @@ export function dryRunEffects(store: Store): Effects {
       return { path: target, reused: false, method: "dry-run" };
     },
     async httpPost(request) {
-      const headers = Object.entries(request.headers)
+      const headers = Object.entries(redactConfig(request.headers) as Record<string, string>)
         .map(([key, value]) => `  ${key}: ${value}`)
         .join("\n");
       journal.push(
-        `would POST ${request.url} (timeout ${request.timeoutMs} ms)\n${headers}\n  body:\n${indent(pretty(request.body))}`,
+        `would POST ${redactSecrets(request.url)} (timeout ${request.timeoutMs} ms)\n${headers}\n  body:\n${indent(pretty(request.body))}`,
       );
       return { status: 200, headers: {}, body: "" };
     },

@@ -12,6 +12,10 @@ export interface PlaceFileRequest {
   mode: "copy" | "move";
   /** Record the document's new location in the store (a move of a file of its own). */
   relocate: boolean;
+  /** Owner-only files and folders: the invoice archive inside the data folder. */
+  private?: boolean;
+  /** The inbox: a source below it must not lead out of it through a symbolic link. */
+  sourceRoot?: string;
 }
 
 export interface PlacedFile {

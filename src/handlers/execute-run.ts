@@ -3,6 +3,7 @@ import { errorMessage } from "../errors.js";
 import { isoAfter, nowIso } from "../store/clock.js";
 import type { HandlerRunRecord, RunResult } from "../store/handler-runs-repo.js";
 import type { HandlerRecord } from "../store/handlers-repo.js";
+import type { StorageGuard } from "../store/storage-guard.js";
 import type { Effects } from "./effects.js";
 import { buildEvent } from "./handler-event.js";
 import {
@@ -18,6 +19,8 @@ import { retryDelayMs } from "./retry-delay.js";
 export interface ExecuteDeps {
   services: HandlerServices;
   registry: HandlerRegistry;
+  /** When the outcome cannot be written (full disk), it is recorded once there is space again. */
+  storage?: StorageGuard;
   /** Effects for a run; live by default. Tests use it to stand in for the filesystem. */
   effects?: (handlerName: string) => Effects;
 }
@@ -75,6 +78,7 @@ export async function executeRun(
       deliveryId: run.idempotencyKey,
       runId: run.id,
       attempt: run.attempts,
+      redelivery: run.redelivery,
       occurredAt: run.createdAt,
     });
     const effects = deps.effects?.(run.handlerName) ?? liveEffects(store, run.handlerName);
@@ -130,28 +134,43 @@ function finish(
   summary?: string,
 ): HandlerRunRecord {
   const { store, logger } = deps.services;
-  return store.transaction(() => {
-    const now = nowIso();
-    const after = store.handlerRuns.finish(run.id, result, now);
-    const message =
-      result.status === "succeeded"
-        ? `${run.handlerName}: ${summary ?? "done"}`
-        : result.status === "failed"
-          ? `${run.handlerName}: attempt ${run.attempts} failed: ${result.error}; next attempt at ${result.nextAttemptAt}`
-          : `${run.handlerName}: dead: ${result.error}`;
-    store.events.add(
-      {
-        documentId: run.documentId,
-        type: `handler.${result.status}`,
-        message,
-        data: { run: run.id, handler: run.handlerName, trigger: run.trigger, attempt: run.attempts },
-      },
-      now,
-    );
-    // the daemon and the CLI commands print each outcome themselves; the log file keeps it too
-    logger.info(`run #${run.id} for document #${run.documentId}: ${message}`);
-    return after;
-  });
+  const write = () =>
+    store.transaction(() => {
+      const now = nowIso();
+      const after = store.handlerRuns.finish(run.id, result, now);
+      const message =
+        result.status === "succeeded"
+          ? `${run.handlerName}: ${summary ?? "done"}`
+          : result.status === "failed"
+            ? `${run.handlerName}: attempt ${run.attempts} failed: ${result.error}; next attempt at ${result.nextAttemptAt}`
+            : `${run.handlerName}: dead: ${result.error}`;
+      store.events.add(
+        {
+          documentId: run.documentId,
+          type: `handler.${result.status}`,
+          message,
+          data: {
+            run: run.id,
+            handler: run.handlerName,
+            trigger: run.trigger,
+            attempt: run.attempts,
+            redelivery: run.redelivery,
+          },
+        },
+        now,
+      );
+      // the daemon and the CLI commands print each outcome themselves; the log file keeps it too
+      logger.info(`run #${run.id} for document #${run.documentId}: ${message}`);
+      return after;
+    });
+  try {
+    return write();
+  } catch (error) {
+    // the effect happened (or not) but its outcome cannot be written now: the run stays `running` (ours), and
+    // the outcome is written as soon as the disk has room; if docsort dies meanwhile, it is a redelivery
+    if (!deps.storage?.pause(error, () => void write())) throw error;
+    return { ...run, status: "running" };
+  }
 }
 
 function cap(text: string, max: number): string {

@@ -78,6 +78,7 @@ export async function fileDocument(
       relativePath,
       mode: effective,
       relocate: effective === "move",
+      sourceRoot: services.config.inbox,
     });
     const verb = effective === "move" ? "moved" : "copied";
     const note = mode === "move" && !ownFile ? " (an attachment: copied, its e-mail stays whole)" : "";

@@ -1,14 +1,21 @@
 import { randomBytes } from "node:crypto";
-import { copyFile, link, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
+import { constants } from "node:fs";
+import { chmod, copyFile, link, lstat, mkdir, open, realpath, stat, unlink } from "node:fs/promises";
 import path from "node:path";
 import { sha256File } from "../intake/hash-file.js";
 import { resolveInside } from "./path-template.js";
 
 export interface FileOps {
   link(existing: string, target: string): Promise<void>;
+  /** Called before a temporary file is created next to the target, and after it is gone (crash recovery). */
+  registerScratch?(file: string): void;
+  forgetScratch?(file: string): void;
 }
 
 const realOps: FileOps = { link };
+
+/** The temporary name of a copy in progress: `.docsort-<pid>-<random>.tmp`, ignored by intake (a dotfile). */
+export const SCRATCH_NAME = /^\.docsort-\d+-[0-9a-f]{12}\.tmp$/;
 
 export interface Placement {
   source: string;
@@ -16,6 +23,10 @@ export interface Placement {
   root: string;
   relativePath: string;
   mode: "copy" | "move";
+  /** Owner-only files and folders (the invoice archive inside the data folder). */
+  private?: boolean;
+  /** The inbox: a source below it must not lead out of it through a symbolic link. */
+  sourceRoot?: string;
 }
 
 export interface Placed {
@@ -33,9 +44,10 @@ const MAX_SUFFIX = 999;
  * the same filesystem; across filesystems it is that copy, and the original is removed only after the check.
  */
 export async function placeFile(placement: Placement, ops: FileOps = realOps): Promise<Placed> {
+  await checkSource(placement.source, placement.sourceRoot);
   const target = resolveInside(placement.root, placement.relativePath);
   const dir = path.dirname(target);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, ...(placement.private ? { mode: 0o700 } : {}) });
   await ensureInsideRoot(placement.root, dir);
   for (let n = 0; n <= MAX_SUFFIX; n += 1) {
     const candidate = n === 0 ? target : withSuffix(target, n);
@@ -66,9 +78,14 @@ async function tryPlace(placement: Placement, candidate: string, ops: FileOps): 
       if (code !== "EXDEV" && code !== "EPERM" && code !== "ENOTSUP" && code !== "EOPNOTSUPP") throw error;
     }
   }
-  const temporary = path.join(path.dirname(candidate), `.docsort-${randomBytes(6).toString("hex")}.tmp`);
+  const temporary = path.join(
+    path.dirname(candidate),
+    `.docsort-${process.pid}-${randomBytes(6).toString("hex")}.tmp`,
+  );
+  ops.registerScratch?.(temporary);
   try {
-    await copyFile(placement.source, temporary);
+    await copyFile(placement.source, temporary, constants.COPYFILE_EXCL);
+    if (placement.private) await chmod(temporary, 0o600);
     await fsyncFile(temporary);
     const copied = await sha256File(temporary);
     if (copied !== placement.sha256) {
@@ -90,7 +107,34 @@ async function tryPlace(placement: Placement, candidate: string, ops: FileOps): 
     return { path: candidate, reused: false, method: "copy" };
   } finally {
     await unlink(temporary).catch(() => undefined);
+    ops.forgetScratch?.(temporary);
   }
+}
+
+/**
+ * docsort never moves, copies or reads anything through a link: the source must be a regular file (not a link),
+ * and a source below the inbox must really be inside it (no linked folder on the way to somewhere else).
+ */
+async function checkSource(source: string, sourceRoot: string | undefined): Promise<void> {
+  // gone: an earlier attempt moved it (the placement then finds it at its target), or it really is gone
+  const stats = await lstat(source).catch(() => undefined);
+  if (!stats) return;
+  if (!stats.isFile())
+    throw Object.assign(
+      new Error(`${source} is not a regular file (a symbolic link?): docsort never files through links`),
+      { code: "ELINK" },
+    );
+  if (sourceRoot === undefined || !isInside(path.resolve(source), path.resolve(sourceRoot))) return;
+  const [real, realRoot] = await Promise.all([realpath(source), realpath(sourceRoot)]);
+  if (!isInside(real, realRoot))
+    throw Object.assign(
+      new Error(`${source} leads outside the inbox (to ${real}) through a symbolic link: not filed`),
+      { code: "ELINK" },
+    );
+}
+
+function isInside(file: string, dir: string): boolean {
+  return file.startsWith(dir + path.sep);
 }
 
 /** A folder below root that is a symlink to somewhere else must not carry files out of root. */

@@ -45,6 +45,11 @@ export interface HandlerEvent {
   deliveryId: string;
   runId: number | null;
   attempt: number;
+  /**
+   * An earlier attempt of this delivery was started (docsort was killed during it, or it failed): the receiver
+   * may have seen this delivery id already and must drop it if so.
+   */
+  redelivery: boolean;
   /** When the decision was made (the run was queued): the same for every attempt. */
   occurredAt: string;
   handler: string;
@@ -64,6 +69,7 @@ export interface EventSource {
   deliveryId: string;
   runId: number | null;
   attempt: number;
+  redelivery: boolean;
   occurredAt: string;
 }
 
@@ -84,6 +90,7 @@ export function buildEvent(store: Store, source: EventSource): HandlerEvent {
     deliveryId: source.deliveryId,
     runId: source.runId,
     attempt: source.attempt,
+    redelivery: source.redelivery,
     occurredAt: source.occurredAt,
     handler: source.handler,
     document: {
@@ -135,6 +142,7 @@ export function eventPayload(event: HandlerEvent, excerptChars: number) {
     occurredAt: event.occurredAt,
     handler: event.handler,
     attempt: event.attempt,
+    redelivery: event.redelivery,
     document: {
       id: event.document.id,
       fileName: event.document.fileName,

@@ -1,4 +1,5 @@
 import { statSync } from "node:fs";
+import { link } from "node:fs/promises";
 import { recordInvoice } from "../invoices/ledger.js";
 import { nowIso } from "../store/clock.js";
 import { relocateDocument } from "../store/document-location.js";
@@ -15,7 +16,11 @@ export function liveEffects(store: Store, handlerName: string, ops?: FileOps): E
     dryRun: false,
     journal,
     async placeFile(request) {
-      const placed = await placeFile(request, ops);
+      const placed = await placeFile(request, {
+        link: ops?.link ?? link,
+        registerScratch: (file) => store.scratch.register(file, process.pid, nowIso()),
+        forgetScratch: (file) => store.scratch.forget(file),
+      });
       const stats = statSync(placed.path);
       const moved = request.mode === "move" && request.relocate && !placed.reused;
       const movedEarlier = request.mode === "move" && request.relocate && placed.reused;

@@ -36,10 +36,17 @@ export class OutboxWorker {
 
   /** New runs may be due (a document was routed, an invoice approved). */
   wake(): void {
-    if (this.stopped) return;
+    if (this.stopped || this.options.storage?.paused) return;
     const limit = this.options.services.config.outbox.concurrency;
     while (this.running.size < limit) {
-      const run = this.claim();
+      let run: HandlerRunRecord | undefined;
+      try {
+        run = this.claim();
+      } catch (error) {
+        if (!this.options.storage?.pause(error))
+          this.options.services.logger.error(`cannot take a handler run: ${errorMessage(error)}`);
+        return;
+      }
       if (!run) return;
       this.track(run);
     }

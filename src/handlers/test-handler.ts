@@ -57,6 +57,7 @@ export async function testHandler(
     }),
     runId: null,
     attempt: 1,
+    redelivery: false,
     occurredAt: nowIso(),
   });
   try {

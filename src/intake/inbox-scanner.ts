@@ -2,26 +2,45 @@ import type { Dirent } from "node:fs";
 import { readdir } from "node:fs/promises";
 import path from "node:path";
 
-/** Every regular file below `root` whose path is not ignored (hidden folders are skipped whole). */
-export async function listInboxFiles(root: string, isIgnored: (p: string) => boolean): Promise<string[]> {
-  let entries: Dirent[];
-  try {
-    entries = await readdir(root, { withFileTypes: true, recursive: true });
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === "ENOENT") return [];
-    throw error;
-  }
-  const files: string[] = [];
-  for (const entry of entries) {
-    if (!entry.isFile()) continue;
-    const full = path.join(entry.parentPath, entry.name);
-    if (isIgnored(full) || inHiddenFolder(root, full)) continue;
-    files.push(full);
-  }
-  return files.sort();
+/** What a scan finds: regular files, and what docsort never reads through (links, FIFOs, sockets, devices). */
+export interface InboxEntry {
+  path: string;
+  type: "file" | "symlink" | "special";
 }
 
-function inHiddenFolder(root: string, file: string): boolean {
-  const relative = path.relative(root, path.dirname(file));
-  return relative !== "" && relative.split(path.sep).some((part) => part.startsWith("."));
+export interface InboxListing {
+  entries: InboxEntry[];
+  /** Sub-folders that could not be listed (permission denied): the rest of the inbox is still scanned. */
+  unreadable: { path: string; code: string }[];
+}
+
+/**
+ * Walks the inbox without following symbolic links (a link never leads the scan outside the inbox). A folder that
+ * cannot be read is reported and skipped; it never stops the scan of the others.
+ */
+export async function listInbox(root: string, isIgnored: (p: string) => boolean): Promise<InboxListing> {
+  const listing: InboxListing = { entries: [], unreadable: [] };
+  const folders = [root];
+  for (let dir = folders.pop(); dir !== undefined; dir = folders.pop()) {
+    let children: Dirent[];
+    try {
+      children = await readdir(dir, { withFileTypes: true });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code ?? "EIO";
+      if (code === "ENOENT" || code === "ENOTDIR") continue; // gone since its parent was read
+      if (dir === root) throw error;
+      listing.unreadable.push({ path: dir, code });
+      continue;
+    }
+    for (const child of children) {
+      const full = path.join(dir, child.name);
+      if (isIgnored(full)) continue;
+      if (child.isDirectory()) folders.push(full);
+      else if (child.isFile()) listing.entries.push({ path: full, type: "file" });
+      else if (child.isSymbolicLink()) listing.entries.push({ path: full, type: "symlink" });
+      else listing.entries.push({ path: full, type: "special" });
+    }
+  }
+  listing.entries.sort((a, b) => a.path.localeCompare(b.path));
+  return listing;
 }

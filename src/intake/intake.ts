@@ -1,22 +1,27 @@
 import type { Stats } from "node:fs";
-import { mkdir, stat } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
 import { type FSWatcher, watch } from "chokidar";
 import type { IntakeConfig } from "../config/schema.js";
 import { errorMessage } from "../errors.js";
 import type { Logger } from "../log/logger.js";
+import type { StorageGuard } from "../store/storage-guard.js";
 import type { Store } from "../store/store.js";
-import { sha256File } from "./hash-file.js";
 import { createIgnoreMatcher } from "./ignore-rules.js";
-import { listInboxFiles } from "./inbox-scanner.js";
-import { type RegisterOutcome, registerFile } from "./register-file.js";
+import { listInbox } from "./inbox-scanner.js";
+import { type InboxProblem, inspectFile } from "./inspect-file.js";
+import { type RegisterOutcome, registerFile, registerProblem } from "./register-file.js";
 import { StabilityTracker, type StableFile } from "./stability-tracker.js";
 
 export interface IntakeOptions {
   inbox: string;
   config: IntakeConfig;
+  /** Larger files are recorded as quarantined without reading a byte (extract.maxFileBytes). */
+  maxFileBytes: number;
   store: Store;
   logger: Logger;
+  /** While the data folder cannot be written (full disk), files are not registered; a rescan follows. */
+  storage?: StorageGuard;
   /** Folders below the inbox that docsort writes to itself (archive, filing roots): never taken in. */
   excludeDirs?: readonly string[];
   onRegistered?: (outcome: RegisterOutcome) => void;
@@ -24,7 +29,9 @@ export interface IntakeOptions {
 
 /**
  * Finds finished files in the inbox: OS events (or polling), a scan at start and a periodic rescan that catches
- * anything the watcher missed. It only reads files: never moves, changes or deletes them.
+ * anything the watcher missed. It only reads files: never moves, changes or deletes them. It never follows a
+ * symbolic link; links, FIFOs, sockets, devices, files it may not read, folders it may not list and files over
+ * the size limit are each recorded as a quarantined document with the reason.
  */
 export class Intake {
   private watcher: FSWatcher | undefined;
@@ -56,13 +63,23 @@ export class Intake {
   async scan(): Promise<number> {
     this.scanning += 1;
     try {
-      const files = await listInboxFiles(this.options.inbox, (p) => this.isIgnored(p));
+      const listing = await listInbox(this.options.inbox, (p) => this.isIgnored(p));
+      for (const folder of listing.unreadable) {
+        const stats = await lstatOrUndefined(folder.path);
+        this.recordProblem({
+          path: folder.path,
+          code: "unreadable_folder",
+          reason: `permission denied: docsort cannot list this folder (${folder.code}), so the files in it are not taken in; give it read and execute permission`,
+          size: 0,
+          mtimeMs: stats?.mtimeMs ?? 0,
+        });
+      }
       let offered = 0;
-      for (const file of files) {
-        const stats = await statOrUndefined(file);
-        if (!stats || this.isKnown(file, stats)) continue;
+      for (const entry of listing.entries) {
+        const stats = await lstatOrUndefined(entry.path);
+        if (!stats || this.isKnown(entry.path, stats)) continue;
         offered += 1;
-        await this.tracker.offer(file, stats);
+        await this.offer(entry.path, stats);
       }
       return offered;
     } catch (error) {
@@ -94,9 +111,10 @@ export class Intake {
       usePolling: config.usePolling,
       interval: config.pollIntervalMs,
       binaryInterval: config.pollIntervalMs,
-      alwaysStat: true,
+      // a link is never followed: it could lead out of the inbox (to /etc, or to a folder a move would empty)
+      followSymlinks: false,
     });
-    const onFile = (p: string, stats?: Stats) => void this.tracker.offer(p, stats);
+    const onFile = (p: string) => void this.offer(p);
     watcher.on("add", onFile);
     watcher.on("change", onFile);
     watcher.on("error", (error) =>
@@ -113,6 +131,31 @@ export class Intake {
     return (this.options.excludeDirs ?? []).some((dir) => p === dir || p.startsWith(dir + path.sep));
   }
 
+  /** A regular file waits until it is stable; anything else is recorded at once as what it is. */
+  private async offer(file: string, known?: Stats): Promise<void> {
+    const stats = known ?? (await lstatOrUndefined(file));
+    if (!stats) return;
+    if (stats.isFile()) {
+      await this.tracker.offer(file, stats);
+      return;
+    }
+    if (stats.isDirectory() || this.isKnown(file, stats)) return;
+    this.track(this.take({ path: file, size: stats.size, mtimeMs: stats.mtimeMs }));
+  }
+
+  private recordProblem(problem: InboxProblem): void {
+    try {
+      const outcome = registerProblem(this.options.store, problem);
+      if (outcome.kind === "new") {
+        this.options.logger.warn(`${problem.path}: ${problem.reason}`);
+        this.options.onRegistered?.(outcome);
+      }
+    } catch (error) {
+      if (this.options.storage?.pause(error)) return;
+      this.options.logger.error(`cannot record ${problem.path}: ${errorMessage(error)}`);
+    }
+  }
+
   private isKnown(file: string, stats: Stats): boolean {
     const sighting = this.options.store.files.get(file);
     return sighting !== undefined && sighting.size === stats.size && sighting.mtimeMs === stats.mtimeMs;
@@ -124,23 +167,30 @@ export class Intake {
   }
 
   private async take(file: StableFile): Promise<void> {
-    if (this.stopped || this.hashing.has(file.path)) return;
-    const stats = await statOrUndefined(file.path);
+    if (this.stopped || this.hashing.has(file.path) || this.options.storage?.paused) return;
+    const stats = await lstatOrUndefined(file.path);
     if (stats && this.isKnown(file.path, stats)) return;
     this.hashing.add(file.path);
     try {
-      const sha256 = await sha256File(file.path);
-      const after = await statOrUndefined(file.path);
-      if (!after) return;
-      if (after.size !== file.size || after.mtimeMs !== file.mtimeMs) {
-        await this.tracker.offer(file.path, after);
+      const inspected = await inspectFile(file.path, this.options.maxFileBytes);
+      if (inspected.kind === "gone") return;
+      if (inspected.kind === "changed") {
+        await this.offer(file.path, inspected.stats);
         return;
       }
-      const outcome = registerFile(this.options.store, { ...file, sha256 });
+      if (inspected.kind === "problem") {
+        this.recordProblem(inspected);
+        return;
+      }
+      if (inspected.size !== file.size || inspected.mtimeMs !== file.mtimeMs) {
+        await this.offer(file.path);
+        return;
+      }
+      const outcome = registerFile(this.options.store, inspected);
       this.options.onRegistered?.(outcome);
     } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === "ENOENT") return;
+      // a full disk pauses the daemon; the rescan after it resumes takes the file
+      if (this.options.storage?.pause(error)) return;
       this.options.logger.error(`cannot read ${file.path}: ${errorMessage(error)}; it will be tried again`);
     } finally {
       this.hashing.delete(file.path);
@@ -148,9 +198,9 @@ export class Intake {
   }
 }
 
-async function statOrUndefined(p: string): Promise<Stats | undefined> {
+async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {
-    return await stat(p);
+    return await lstat(p);
   } catch {
     return undefined;
   }

@@ -1,5 +1,5 @@
 import type { Stats } from "node:fs";
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 
 export interface StableFile {
   path: string;
@@ -82,7 +82,7 @@ export class StabilityTracker {
 
 async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
-    return await stat(path);
+    return await lstat(path);
   } catch {
     return undefined;
   }

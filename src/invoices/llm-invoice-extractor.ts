@@ -1,6 +1,7 @@
 import { HumanMessage } from "@langchain/core/messages";
+import type { CircuitBreaker } from "../classify/circuit-breaker.js";
 import { callFitted, structuredOptions } from "../classify/fitted-call.js";
-import { neutraliseFence } from "../classify/llm-classifier.js";
+import { neutraliseFence, neutraliseName } from "../classify/llm-classifier.js";
 import type { ModelCallError } from "../classify/model-errors.js";
 import type { PromptTemplate, PromptValues } from "../classify/prompt-template.js";
 import { callStructured } from "../classify/structured-call.js";
@@ -26,6 +27,7 @@ export interface LlmInvoiceExtractorOptions {
   calibration?: TokenCalibration;
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
+  breaker?: CircuitBreaker;
 }
 
 const REPAIR = (problem: string) =>
@@ -54,6 +56,7 @@ export class LlmInvoiceExtractor implements InvoiceFieldExtractor {
       repairInstruction: REPAIR,
       retryDelayMs: this.options.retryDelayMs,
       onRetry: this.options.onRetry,
+      breaker: this.options.breaker,
       signal,
     };
     const call = await callFitted({
@@ -158,7 +161,7 @@ function mergeHeader(...answers: Partial<Omit<ModelInvoice, "line_items">>[]): {
 
 function values(name: string, text: string, truncated: boolean, omittedChars: number): PromptValues {
   return {
-    document_name: name,
+    document_name: neutraliseName(name),
     document_text: neutraliseFence(text),
     truncated,
     omitted_chars: omittedChars,

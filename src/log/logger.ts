@@ -1,6 +1,7 @@
 import { mkdirSync } from "node:fs";
 import path from "node:path";
 import pino from "pino";
+import { redactSecrets } from "./redact.js";
 
 export type LogLevel = "debug" | "info" | "warn" | "error";
 export type LogData = Record<string, unknown>;
@@ -28,23 +29,74 @@ export interface LoggerOptions {
 
 const ORDER: Record<LogLevel, number> = { debug: 10, info: 20, warn: 30, error: 40 };
 
+/**
+ * Logging never stops docsort: a log that cannot be written (disk full, removed folder) is reported once on stderr
+ * and its lines are dropped until it can be written again. Credentials in URLs are masked in every line.
+ */
 export function createLogger(options: LoggerOptions): Logger {
-  const fileLog = options.file ? openFileLog(options.file, options.level) : undefined;
   const stderr = options.stderr ?? process.stderr;
+  const say = (text: string) => {
+    try {
+      stderr.write(text);
+    } catch {
+      // nowhere left to say it
+    }
+  };
+  let failing = false;
+  const onFileError = (error: unknown) => {
+    if (failing) return;
+    failing = true;
+    say(
+      `docsort: warn: cannot write the log ${options.file} (${errorCode(error)}); log lines are dropped until it can be written\n`,
+    );
+  };
+  const fileLog = options.file ? openFileLog(options.file, options.level, onFileError) : undefined;
   const write = (level: LogLevel) => (message: string, data?: LogData) => {
     if (ORDER[level] < ORDER[options.level]) return;
-    fileLog?.[level](data ?? {}, message);
-    if (options.console && ORDER[level] >= ORDER.warn) stderr.write(`docsort: ${level}: ${message}\n`);
+    const text = redactSecrets(message);
+    if (fileLog) {
+      try {
+        const before = fileLog.errors;
+        fileLog.logger[level](data ?? {}, text);
+        if (fileLog.errors === before && failing) {
+          failing = false;
+          say("docsort: warn: the log can be written again\n");
+        }
+      } catch (error) {
+        onFileError(error);
+      }
+    }
+    if (options.console && ORDER[level] >= ORDER.warn) say(`docsort: ${level}: ${text}\n`);
   };
   return { debug: write("debug"), info: write("info"), warn: write("warn"), error: write("error") };
 }
 
-function openFileLog(file: string, level: LogLevel): pino.Logger {
-  mkdirSync(path.dirname(file), { recursive: true });
-  return pino(
-    { level, base: { pid: process.pid } },
-    pino.destination({ dest: file, sync: true, mkdir: true }),
-  );
+interface FileLog {
+  logger: pino.Logger;
+  /** Write errors so far: a line that raised none was written. */
+  errors: number;
+}
+
+function openFileLog(file: string, level: LogLevel, onError: (error: unknown) => void): FileLog | undefined {
+  try {
+    mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
+    const destination = pino.destination({ dest: file, sync: true, mkdir: true, mode: 0o600 });
+    const state: FileLog = { logger: pino({ level, base: { pid: process.pid } }, destination), errors: 0 };
+    // without a listener, a failed write (ENOSPC) would be an uncaught 'error' event and end the process
+    destination.on("error", (error: unknown) => {
+      state.errors += 1;
+      onError(error);
+    });
+    return state;
+  } catch (error) {
+    onError(error);
+    return undefined;
+  }
+}
+
+function errorCode(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException | undefined)?.code;
+  return code ?? (error instanceof Error ? error.message : String(error));
 }
 
 export const silentLogger: Logger = { debug() {}, info() {}, warn() {}, error() {} };

@@ -2,10 +2,14 @@ import type { ClassificationDecision } from "../classify/document-classifier.js"
 import { InvalidModelOutputError, ModelCallError } from "../classify/model-errors.js";
 import { errorMessage } from "../errors.js";
 import { routeDocument } from "../route/route-document.js";
-import { nowIso } from "../store/clock.js";
+import { isoAfter, nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
+import { retryAfterModelFailure } from "./retry-later.js";
+
+/** A document held back by an open breaker is looked at again no sooner than this. */
+const MIN_BREAKER_WAIT_MS = 2000;
 
 const WAITING_FOR_MODEL = "waiting for the model";
 
@@ -20,10 +24,7 @@ export async function runClassification(
     return requeue(ctx, document, "waiting", `${WAITING_FOR_MODEL}: ${ctx.gate.reason}`);
   const extraction = store.extractions.latest(document.id);
   if (!extraction) return requeue(ctx, document, "requeued", "no stored text; extracting again");
-  const current =
-    document.status === "classifying"
-      ? document
-      : store.transition(document.id, { to: "classifying", patch: { claimedBy: ctx.owner } });
+  const current = countAttempt(ctx, document);
 
   let decision: ClassificationDecision;
   try {
@@ -38,6 +39,15 @@ export async function runClassification(
   // A built-in fallback answer does not mean the model was reached (model.fallback "auto" relies on this key).
   if (decision.source === "llm") store.meta.set("model_last_ok_at", nowIso());
   return { kind: "finished", document: recordDecision(ctx, current, decision) };
+}
+
+/** The attempt is counted before it starts, so a document that kills docsort cannot hide its tries. */
+function countAttempt(ctx: PipelineContext, document: DocumentRecord): DocumentRecord {
+  const patch = { claimedBy: ctx.owner, attempts: document.attempts + 1 };
+  if (document.status !== "classifying")
+    return ctx.store.transition(document.id, { to: "classifying", patch });
+  ctx.store.documents.update(document.id, patch, nowIso());
+  return ctx.store.documents.get(document.id) ?? document;
 }
 
 function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision: ClassificationDecision) {
@@ -83,10 +93,23 @@ function onError(
     ctx.gate.close(error.message);
     return requeue(ctx, document, "waiting", `${WAITING_FOR_MODEL}: ${error.message}`);
   }
+  if (error instanceof ModelCallError && error.kind === "circuit_open") {
+    const at = Math.max(error.retryAt ?? 0, Date.now() + MIN_BREAKER_WAIT_MS);
+    return requeue(
+      ctx,
+      document,
+      "waiting",
+      `${WAITING_FOR_MODEL}: ${error.message}`,
+      isoAfter(at - Date.now()),
+    );
+  }
+  if (error instanceof InvalidModelOutputError)
+    return retryAfterModelFailure(ctx, document, error.message, { rawOutputs: error.rawOutputs });
+  if (error instanceof ModelCallError && error.kind === "transient")
+    return retryAfterModelFailure(ctx, document, error.message);
   const reason =
     error instanceof ModelCallError ? error.message : `classification failed: ${errorMessage(error)}`;
-  const data: Record<string, unknown> =
-    error instanceof InvalidModelOutputError ? { rawOutputs: error.rawOutputs } : {};
+  const data: Record<string, unknown> = {};
   ctx.logger.error(`document #${document.id} (${document.name}) failed: ${reason}`);
   const after = ctx.store.transition(document.id, { to: "failed", reason, data, patch: { claimedBy: null } });
   return { kind: "finished", document: after };

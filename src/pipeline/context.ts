@@ -4,6 +4,7 @@ import type { Extractor } from "../extract/index.js";
 import type { Logger } from "../log/logger.js";
 import type { BlobStore } from "../store/blob-store.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
+import type { StorageGuard } from "../store/storage-guard.js";
 import type { Store } from "../store/store.js";
 import type { ModelGate } from "./model-gate.js";
 
@@ -25,4 +26,6 @@ export interface PipelineContext {
   owner: string;
   /** False for a document whose source asked for it whole (a mail rule with `take: message`): no child documents. */
   opensAttachments?: (document: DocumentRecord) => boolean;
+  /** The daemon pauses here when the data folder's disk is full (absent: a write error fails the document). */
+  storage?: StorageGuard;
 }

@@ -1,12 +1,26 @@
-import { stat } from "node:fs/promises";
+import { lstat } from "node:fs/promises";
 import { errorMessage } from "../errors.js";
 import { ExtractionError, type ExtractionResult } from "../extract/types.js";
 import { registerFoundFile } from "../intake/register-found-file.js";
 import { handOverToCopy } from "../intake/unread-original.js";
-import { nowIso } from "../store/clock.js";
+import { isoAfter, nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { requeue } from "./requeue.js";
+import { type InterruptionCause, recordInterruption } from "./retry-later.js";
+
+/** Failures that say more about this run than about the file: tried again, up to reliability.maxInterruptions. */
+const INTERRUPTIONS: Partial<Record<string, InterruptionCause>> = {
+  timeout: "timeout",
+  crashed: "crash",
+};
+
+/**
+ * Stopped only because other documents were being read at the same time (docsort as a whole was over
+ * extract.maxMemoryMb): not the document's fault, so not counted; it is read again a little later, behind
+ * fresh work. One that needs most of the limit on its own is quarantined by the pool instead.
+ */
+const MEMORY_RETRY_MS = 5000;
 
 /** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
 export async function runExtraction(
@@ -36,6 +50,21 @@ export async function runExtraction(
     );
   } catch (error) {
     if (signal.aborted) return requeue(ctx, document, "interrupted", "docsort stopped during extraction");
+    if (error instanceof ExtractionError && error.code === "memory_pressure")
+      return requeue(ctx, document, "memory_pressure", error.message, isoAfter(MEMORY_RETRY_MS));
+    const cause = error instanceof ExtractionError ? INTERRUPTIONS[error.code] : undefined;
+    if (cause && error instanceof ExtractionError) {
+      const after = recordInterruption(
+        store,
+        document,
+        cause,
+        error.message,
+        config.reliability.maxInterruptions,
+      );
+      return after.status === "queued"
+        ? { kind: "requeued", document: after }
+        : { kind: "finished", document: after };
+    }
     if (error instanceof ExtractionError) {
       return finish(ctx, document, "quarantined", error.message, {
         code: error.code,
@@ -131,7 +160,9 @@ function addChild(ctx: PipelineContext, parent: DocumentRecord, child: StoredChi
 
 async function checkSource(source: string, document: DocumentRecord): Promise<string | undefined> {
   try {
-    const stats = await stat(source);
+    const stats = await lstat(source);
+    if (!stats.isFile())
+      return "the file was replaced by something that is not a regular file (a link?); nothing is read";
     if (stats.size !== document.size) {
       return "the file changed before docsort could read it; the new content is taken in as a new document";
     }

@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import type { Logger } from "../log/logger.js";
 import { isoAfter, nowIso } from "../store/clock.js";
 import type { Store } from "../store/store.js";
+import { recordInterruption } from "./retry-later.js";
 
 const HEARTBEAT_MS = 5000;
 const STALE_MS = 30_000;
@@ -37,16 +38,19 @@ export function registerInstance(store: Store, command: string): InstanceLease {
  * Documents held by a process that died (kill -9, power loss) go back to the queue. A process counts as gone
  * when its pid no longer exists or its heartbeat is stale.
  */
-export function recoverOrphans(store: Store, logger: Logger): number {
+export function recoverOrphans(store: Store, logger: Logger, maxInterruptions: number): number {
   const orphans = store.documents.listOrphaned(liveInstances(store));
   for (const document of orphans) {
     if (document.status === "extracting" || document.status === "classifying") {
-      store.transition(document.id, {
-        to: "queued",
-        event: "resumed",
-        message: `was ${document.status} when docsort stopped; resumed`,
-        patch: { claimedBy: null },
-      });
+      const after = recordInterruption(
+        store,
+        document,
+        "crash",
+        `docsort stopped while the document was ${document.status}`,
+        maxInterruptions,
+      );
+      if (after.status === "quarantined")
+        logger.warn(`document #${document.id} (${document.name}) quarantined: ${after.reason}`);
     } else {
       store.documents.release(document.id, nowIso());
     }
@@ -67,7 +71,8 @@ export function liveInstances(store: Store): string[] {
   return live;
 }
 
-function pidAlive(pid: number): boolean {
+/** Whether a process with this id exists (EPERM: it does, it belongs to another user). */
+export function pidAlive(pid: number): boolean {
   if (pid === process.pid) return true;
   try {
     process.kill(pid, 0);

@@ -1,6 +1,7 @@
 import { errorMessage } from "../errors.js";
 import { routeDocument } from "../route/route-document.js";
 import { nowIso } from "../store/clock.js";
+import { isFinal } from "../store/document-status.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import { runClassification } from "./classify-stage.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
@@ -66,6 +67,17 @@ export class Pipeline {
   }
 
   private pump(): void {
+    if (this.ctx.storage?.paused) return;
+    try {
+      this.claimWork();
+    } catch (error) {
+      // a claim that cannot be written (the disk is full) waits for the guard; anything else is logged
+      if (!this.ctx.storage?.pause(error))
+        this.ctx.logger.error(`the pipeline could not take work: ${errorMessage(error)}`);
+    }
+  }
+
+  private claimWork(): void {
     this.routeInterrupted();
     const { extract, model } = this.ctx.config;
     const lookahead = model.parallel + extract.workers;
@@ -94,6 +106,22 @@ export class Pipeline {
         this.onUnexpected(document, error);
       }
     }
+  }
+
+  /** A document whose progress could not be written: back to the queue, as it was before this attempt. */
+  private putBack(id: number): void {
+    const document = this.ctx.store.documents.get(id);
+    if (!document || document.claimedBy !== this.ctx.owner) return;
+    if (isFinal(document.status) || document.status === "routing") {
+      this.ctx.store.documents.release(id, nowIso());
+      return;
+    }
+    this.ctx.store.transition(id, {
+      to: "queued",
+      event: "resumed",
+      message: "the data folder could not be written (full disk); tried again",
+      patch: { claimedBy: null },
+    });
   }
 
   private startExtraction(document: DocumentRecord): void {
@@ -151,8 +179,12 @@ export class Pipeline {
       this.events.onFinished?.(document, started ? performance.now() - started : 0);
   }
 
-  /** A bug or a database error: the document is marked failed with the reason instead of being stranded. */
+  /**
+   * A bug or a database error: the document is marked failed with the reason instead of being stranded. When the
+   * disk is full nothing is wrong with the document: it goes back to the queue once there is space again.
+   */
   private onUnexpected(document: DocumentRecord, error: unknown): void {
+    if (this.ctx.storage?.pause(error, () => this.putBack(document.id))) return;
     const reason = `internal error: ${errorMessage(error)}`;
     this.ctx.logger.error(`document #${document.id} (${document.name}): ${reason}`, {
       stack: error instanceof Error ? error.stack : undefined,

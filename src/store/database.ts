@@ -13,7 +13,7 @@ export interface OpenOptions {
 
 /** Opens (and creates) the database file, sets the pragmas docsort relies on and applies pending migrations. */
 export function openDatabase(file: string, options: OpenOptions = {}): Db {
-  mkdirSync(path.dirname(file), { recursive: true });
+  mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
     db = new Database(file);

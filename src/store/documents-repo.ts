@@ -15,7 +15,13 @@ export interface DocumentRecord {
   parentId: number | null;
   depth: number;
   blobPath: string | null;
+  /** Extraction and classification attempts started (counted before each one). */
   attempts: number;
+  /** Times docsort stopped (crash, kill, memory limit) or timed out while working on it. */
+  interruptions: number;
+  /** Separate occasions on which the model failed for it (after the immediate retries). */
+  modelFailures: number;
+  firstModelFailureAt: string | null;
   nextAttemptAt: string | null;
   claimedBy: string | null;
   createdAt: string;
@@ -37,6 +43,8 @@ export interface NewDocument {
 }
 
 export interface DocumentPatch {
+  sha256?: string;
+  size?: number;
   status?: DocumentStatus;
   reason?: string | null;
   mime?: string | null;
@@ -44,6 +52,9 @@ export interface DocumentPatch {
   path?: string;
   name?: string;
   attempts?: number;
+  interruptions?: number;
+  modelFailures?: number;
+  firstModelFailureAt?: string | null;
   nextAttemptAt?: string | null;
   claimedBy?: string | null;
   duplicateOf?: number | null;
@@ -64,6 +75,9 @@ interface DocumentRow {
   depth: number;
   blob_path: string | null;
   attempts: number;
+  interruptions: number;
+  model_failures: number;
+  first_model_failure_at: string | null;
   next_attempt_at: string | null;
   claimed_by: string | null;
   created_at: string;
@@ -71,6 +85,8 @@ interface DocumentRow {
 }
 
 const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
+  sha256: "sha256",
+  size: "size",
   status: "status",
   reason: "reason",
   mime: "mime",
@@ -78,6 +94,9 @@ const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
   path: "path",
   name: "name",
   attempts: "attempts",
+  interruptions: "interruptions",
+  modelFailures: "model_failures",
+  firstModelFailureAt: "first_model_failure_at",
   nextAttemptAt: "next_attempt_at",
   claimedBy: "claimed_by",
   duplicateOf: "duplicate_of",
@@ -99,6 +118,9 @@ export function toDocument(row: DocumentRow): DocumentRecord {
     depth: row.depth,
     blobPath: row.blob_path,
     attempts: row.attempts,
+    interruptions: row.interruptions,
+    modelFailures: row.model_failures,
+    firstModelFailureAt: row.first_model_failure_at,
     nextAttemptAt: row.next_attempt_at,
     claimedBy: row.claimed_by,
     createdAt: row.created_at,
@@ -237,6 +259,16 @@ export class DocumentsRepo {
       )
       .get();
     return row?.n ?? 0;
+  }
+
+  /** Queued documents that wait for a later try (the model failed on them): how many, and the next time. */
+  deferred(now: string): { count: number; nextAt: string | null } {
+    const row = this.db
+      .prepare<[string], { n: number; next: string | null }>(
+        "SELECT count(*) AS n, min(next_attempt_at) AS next FROM documents WHERE status = 'queued' AND next_attempt_at > ?",
+      )
+      .get(now);
+    return { count: row?.n ?? 0, nextAt: row?.next ?? null };
   }
 
   children(parentId: number): DocumentRecord[] {

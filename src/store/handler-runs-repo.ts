@@ -19,6 +19,10 @@ export interface HandlerRunRecord {
   idempotencyKey: string;
   status: RunStatus;
   attempts: number;
+  /** Attempts found in flight after docsort was killed (their effect may or may not have happened). */
+  interruptions: number;
+  /** An earlier attempt of this run was started: its delivery id may have reached the receiver already. */
+  redelivery: boolean;
   nextAttemptAt: string | null;
   claimedBy: string | null;
   startedAt: string | null;
@@ -71,6 +75,8 @@ interface RunRow {
   idempotency_key: string;
   status: RunStatus;
   attempts: number;
+  interruptions: number;
+  redelivery: number;
   next_attempt_at: string | null;
   claimed_by: string | null;
   started_at: string | null;
@@ -97,6 +103,8 @@ function toRun(row: RunRow): HandlerRunRecord {
     idempotencyKey: row.idempotency_key,
     status: row.status,
     attempts: row.attempts,
+    interruptions: row.interruptions,
+    redelivery: row.redelivery === 1,
     nextAttemptAt: row.next_attempt_at,
     claimedBy: row.claimed_by,
     startedAt: row.started_at,
@@ -128,14 +136,14 @@ export class HandlerRunsRepo {
       ON CONFLICT (idempotency_key) DO NOTHING
       RETURNING *`);
     this.claimNextStmt = db.prepare<[string, string, string, string], RunRow>(`
-      UPDATE handler_runs SET status = 'running', claimed_by = ?, attempts = attempts + 1, started_at = ?,
-        updated_at = ?
+      UPDATE handler_runs SET status = 'running', claimed_by = ?, attempts = attempts + 1,
+        redelivery = (started_at IS NOT NULL), started_at = ?, updated_at = ?
       WHERE id = (SELECT r.id FROM handler_runs r WHERE ${DUE}
                   ORDER BY r.next_attempt_at, r.position, r.id LIMIT 1)
       RETURNING *`);
     this.claimStmt = db.prepare<[string, string, string, number, string], RunRow>(`
-      UPDATE handler_runs SET status = 'running', claimed_by = ?, attempts = attempts + 1, started_at = ?,
-        updated_at = ?
+      UPDATE handler_runs SET status = 'running', claimed_by = ?, attempts = attempts + 1,
+        redelivery = (started_at IS NOT NULL), started_at = ?, updated_at = ?
       WHERE id = (SELECT r.id FROM handler_runs r WHERE r.id = ? AND ${DUE})
       RETURNING *`);
   }
@@ -173,16 +181,33 @@ export class HandlerRunsRepo {
     return row ? toRun(row) : undefined;
   }
 
-  /** Atomically takes the next due run (pending/failed, next attempt time reached) for `owner`. */
+  /**
+   * Atomically takes the next due run (pending/failed, next attempt time reached) for `owner`. The claim — the
+   * attempt — is on disk before the effect starts (see `durably`).
+   */
   claimNextDue(owner: string, now: string): HandlerRunRecord | undefined {
-    const row = this.claimNextStmt.get(owner, now, now, now);
+    const row = this.durably(() => this.claimNextStmt.get(owner, now, now, now));
     return row ? toRun(row) : undefined;
   }
 
   /** Atomically takes this run if it is due: a daemon and a CLI command never both run it. */
   claim(id: number, owner: string, now: string): HandlerRunRecord | undefined {
-    const row = this.claimStmt.get(owner, now, now, id, now);
+    const row = this.durably(() => this.claimStmt.get(owner, now, now, id, now));
     return row ? toRun(row) : undefined;
+  }
+
+  /**
+   * The claim of an attempt is committed with synchronous=FULL (the WAL is fsynced), so not even a power cut
+   * can lose the record that an attempt started while its effect (a POST, a command) happened.
+   */
+  private durably<T>(write: () => T): T {
+    if (this.db.inTransaction) return write();
+    this.db.pragma("synchronous = FULL");
+    try {
+      return write();
+    } finally {
+      this.db.pragma("synchronous = NORMAL");
+    }
   }
 
   finish(id: number, result: RunResult, now: string): HandlerRunRecord {
@@ -228,7 +253,7 @@ export class HandlerRunsRepo {
     this.db
       .prepare(`
         UPDATE handler_runs SET status = 'pending', claimed_by = NULL, next_attempt_at = ?, last_error = ?,
-          updated_at = ?
+          interruptions = interruptions + 1, updated_at = ?
         WHERE id = ? AND status = 'running'`)
       .run(now, reason, now, id);
   }

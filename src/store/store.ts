@@ -1,7 +1,7 @@
-import path from "node:path";
 import { ClassificationsRepo } from "./classifications-repo.js";
 import { nowIso } from "./clock.js";
-import { type Db, openDatabase } from "./database.js";
+import { openDataFolder } from "./data-folder.js";
+import type { Db } from "./database.js";
 import type { DocumentStatus } from "./document-status.js";
 import { type DocumentPatch, type DocumentRecord, DocumentsRepo } from "./documents-repo.js";
 import { EventsRepo } from "./events-repo.js";
@@ -14,6 +14,7 @@ import { InvoicesRepo } from "./invoices-repo.js";
 import { MailFoldersRepo } from "./mail-folders-repo.js";
 import { MailMessagesRepo } from "./mail-messages-repo.js";
 import { MetaRepo } from "./meta-repo.js";
+import { ScratchRepo } from "./scratch-repo.js";
 
 export interface Transition {
   to: DocumentStatus;
@@ -39,6 +40,7 @@ export class Store {
   readonly invoices: InvoicesRepo;
   readonly mailFolders: MailFoldersRepo;
   readonly mailMessages: MailMessagesRepo;
+  readonly scratch: ScratchRepo;
 
   constructor(readonly db: Db) {
     this.documents = new DocumentsRepo(db);
@@ -53,10 +55,12 @@ export class Store {
     this.invoices = new InvoicesRepo(db);
     this.mailFolders = new MailFoldersRepo(db);
     this.mailMessages = new MailMessagesRepo(db);
+    this.scratch = new ScratchRepo(db);
   }
 
-  static open(home: string): Store {
-    return new Store(openDatabase(databasePath(home)));
+  /** The data folder's database; refuses (DataFolderError) when a database it held is gone. */
+  static open(home: string, options: { startOver?: boolean } = {}): Store {
+    return new Store(openDataFolder(home, options));
   }
 
   /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. */
@@ -93,6 +97,4 @@ export class Store {
   }
 }
 
-export function databasePath(home: string): string {
-  return path.join(home, "docsort.db");
-}
+export { databasePath } from "./data-folder.js";

@@ -56,7 +56,7 @@ describe.skipIf(!corpusAvailable)("no model server at all: the built-in classifi
     writeFileSync(path.join(env.home, "docsort.config.json"), JSON.stringify({ intake: { stableMs: 100 } }));
     run = await runDocsort(["watch", "--once"], env);
     documents = readDocuments(env.home);
-  }, 120_000);
+  }, 240_000);
   afterAll(() => dir.cleanup());
 
   it("watch --once exits 0 with every document classified by the built-in classifier, none left waiting", () => {

@@ -276,7 +276,7 @@ appendFileSync(${JSON.stringify(path.join(env.root, "notified.log"))}, event.eve
     const accounting = runs.filter((r) => r.handlerName === "accounting");
     expect(accounting).toHaveLength(approved.length);
     for (const run of accounting) expect(run).toMatchObject({ status: "succeeded", attempts: 3 });
-  }, 120_000);
+  }, 240_000);
 
   it("a failing command handler ends dead after its attempts, and retry revives it", async () => {
     const dead = await docsortJson<RunRow[]>(["runs", "--status", "dead"]);

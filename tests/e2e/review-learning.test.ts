@@ -54,7 +54,7 @@ beforeAll(async () => {
   if (first.code !== 0) throw new Error(first.stderr);
   ids.taxi1 = idOf("taxi-1.txt");
   ids.memo = idOf("memo.txt");
-}, 60_000);
+}, 240_000);
 afterAll(async () => env?.cleanup());
 
 describe("reviewing from the CLI, and learning from it", () => {
@@ -107,7 +107,9 @@ describe("reviewing from the CLI, and learning from it", () => {
     const prompt = env.server.requests.map((r) => lastUserText(r)).find((t) => t.includes("Flughafen"));
     expect(prompt).toBeDefined();
     expect(prompt).toContain("documents a person has already confirmed");
-    expect(prompt).toContain('- receipt: "Stadt-Taxi Kessel Quittung Fahrt vom Hauptbahnhof');
+    expect(prompt).toContain(
+      '<example category="receipt">\nStadt-Taxi Kessel Quittung Fahrt vom Hauptbahnhof',
+    );
     const classification = (await show(ids.taxi2)).classifications[0];
     expect(classification?.details.examples).toEqual([
       expect.objectContaining({ documentId: ids.taxi1, category: "receipt" }),

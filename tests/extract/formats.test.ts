@@ -174,12 +174,12 @@ describe("images (OCR)", () => {
     expect(result).toMatchObject({ method: "ocr", type: { kind: "webp" }, pages: 1, pagesRead: 1 });
     expect(normalize(result.text)).toContain("invoice webp 4711");
     expect(result.ocrConfidence).toBeGreaterThan(0.7);
-  }, 60_000);
+  }, 240_000);
 
   it("JPEG with EXIF orientation 6 is turned upright before OCR", async () => {
     const result = await extract("photo.jpg", await rotatedJpegWithExif(["Receipt EXIF 8642", "Thank you"]));
     expect(normalize(result.text)).toContain("receipt exif 8642");
-  }, 60_000);
+  }, 240_000);
 
   it("a page scanned upside down is read the right way up", async () => {
     const result = await extract(
@@ -188,7 +188,7 @@ describe("images (OCR)", () => {
     );
     expect(normalize(result.text)).toContain("upside down notice 2468");
     expect(result.ocrConfidence).toBeGreaterThan(0.7);
-  }, 60_000);
+  }, 240_000);
 
   it("multi-page TIFF: every page read, capped by maxPages", async () => {
     const tiff = multiPageTiff([["Page one ALPHA"], ["Page two BRAVO"]]);
@@ -203,14 +203,14 @@ describe("images (OCR)", () => {
     expect(capped).toMatchObject({ pages: 2, pagesRead: 1 });
     expect(capped.warnings).toContain("read the first 1 of 2 pages (extract.maxPages)");
     expect(normalize(capped.text)).not.toContain("bravo");
-  }, 60_000);
+  }, 240_000);
 
   it("HEIC (a 4.5 KB photo made with heif-enc, committed as a fixture)", async () => {
     const heic = await readFile(path.join(repoRoot, "tests/fixtures/extract/receipt.heic"));
     const result = await extract("IMG_0001.HEIC", heic);
     expect(result).toMatchObject({ method: "ocr", type: { kind: "heic", mime: "image/heic" } });
     expect(normalize(result.text)).toContain("heic photo 5150");
-  }, 60_000);
+  }, 240_000);
 
   it("with OCR off, an image gives empty text and says why", async () => {
     const file = await scratch.write("off.webp", await webp(["x"]));

@@ -14,7 +14,8 @@ type ConfigOverrides = Partial<Omit<ExtractConfig, "ocr">> & { ocr?: Partial<Ext
 
 export function testConfig(overrides: ConfigOverrides = {}): ExtractConfig {
   const base = configFileSchema.parse({}).extract;
-  return { ...base, workers: 2, ...overrides, ocr: { ...base.ocr, ...overrides.ocr } };
+  // the memory limit counts the calling process too, and a test runner holds far more than the daemon does
+  return { ...base, workers: 2, maxMemoryMb: 6144, ...overrides, ocr: { ...base.ocr, ...overrides.ocr } };
 }
 
 /** A scratch folder per test file, removed by the returned cleanup. */

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createExtractor, ExtractionError, type Extractor, extractFile } from "../../src/extract/index.js";
 import { closeOcr } from "../../src/extract/ocr.js";
 import { createPool } from "../../src/extract/pool.js";
+import { cachedDeflateBombPdf } from "../support/pdf-builder.js";
 import { corpusDir, hasCorpus, repoRoot, scratchDir, testConfig } from "./helpers.js";
 
 const labeled = path.join(corpusDir, "labeled");
@@ -20,7 +21,7 @@ function comparable(result: Awaited<ReturnType<typeof extractFile>>) {
   return rest;
 }
 
-describe("extraction pool (worker threads started from the TypeScript sources via tsx)", {
+describe("extraction pool (processes started from the TypeScript sources via tsx)", {
   timeout: 30_000,
 }, () => {
   let extractor: Extractor;
@@ -80,7 +81,7 @@ describe("extraction pool (worker threads started from the TypeScript sources vi
   );
 
   it.skipIf(!hasCorpus)(
-    "a thread that runs out of memory becomes ExtractionError crashed, and the next document still works",
+    "a process that runs out of heap becomes ExtractionError crashed, and the next document still works",
     async () => {
       // 32 MB lets the thread start (tsx, zod) but not hold pdf.js plus a 50-page contract. A cap so small
       // that the thread dies while starting would surface as a timeout instead (hence timeoutMs here).
@@ -100,6 +101,27 @@ describe("extraction pool (worker threads started from the TypeScript sources vi
     30_000,
   );
 
+  it("a deflate bomb is stopped at the memory limit (RSS of the process, not a heap cap); the pool goes on", async () => {
+    const bomb = await cachedDeflateBombPdf(800 * 1024 * 1024);
+    // the limit counts this process too: leave the extraction process about 350 MB
+    const limitMb = Math.round(process.memoryUsage.rss() / 1024 / 1024) + 350;
+    const bounded = createPool(testConfig({ workers: 1, timeoutMs: 120_000 }), () => {}, {
+      maxMemoryMb: limitMb,
+    });
+    try {
+      const error = await bounded.run({ path: bomb, name: "bomb.pdf" }).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExtractionError);
+      expect((error as ExtractionError).code).toBe("memory");
+      expect((error as ExtractionError).message).toMatch(/over extract\.maxMemoryMb/);
+      const file = await scratch.write("after-bomb.txt", "still reading after the bomb");
+      expect((await bounded.run({ path: file, name: "after-bomb.txt" })).text).toBe(
+        "still reading after the bomb",
+      );
+    } finally {
+      await bounded.close();
+    }
+  }, 180_000);
+
   it("rejects with code aborted when the caller's signal fires", async () => {
     const file = await scratch.write("abort.txt", "never read");
     const controller = new AbortController();
@@ -118,7 +140,7 @@ describe.skipIf(!existsSync(compiledIndex))(
   "compiled build (dist/, after `npm run build`)",
   { timeout: 30_000 },
   () => {
-    it("runs the compiled worker.js without tsx", async () => {
+    it("runs the compiled worker-process.js without tsx", async () => {
       const compiled: { createExtractor: typeof createExtractor } = await import(
         pathToFileURL(compiledIndex).href
       );

@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { type FileOps, placeFile } from "../../src/handlers/file-placement.js";
+import { type FileOps, placeFile, SCRATCH_NAME } from "../../src/handlers/file-placement.js";
 import { tempDir } from "../support/temp-dir.js";
 
 let dir: { path: string; cleanup: () => void };
@@ -21,6 +21,62 @@ function source(name: string, content: string): { file: string; sha256: string }
 const root = () => path.join(dir.path, "filed");
 
 describe("placeFile", () => {
+  it("never files through a link: not a linked file, not a file reached through a linked folder", async () => {
+    const outside = path.join(dir.path, "outside");
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "bank.pdf"), "a file outside the inbox");
+    const inbox = path.join(dir.path, "inbox");
+    mkdirSync(inbox, { recursive: true });
+    symlinkSync(outside, path.join(inbox, "linked"));
+    symlinkSync(path.join(outside, "bank.pdf"), path.join(inbox, "bank-link.pdf"));
+    const sha256 = createHash("sha256").update("a file outside the inbox").digest("hex");
+    for (const source of [path.join(inbox, "linked", "bank.pdf"), path.join(inbox, "bank-link.pdf")]) {
+      await expect(
+        placeFile({
+          source,
+          sha256,
+          root: root(),
+          relativePath: "x/bank.pdf",
+          mode: "move",
+          sourceRoot: inbox,
+        }),
+      ).rejects.toThrow(/link/);
+    }
+    expect(readFileSync(path.join(outside, "bank.pdf"), "utf8")).toBe("a file outside the inbox");
+    expect(existsSync(root())).toBe(false);
+  });
+
+  it("records a cross-filesystem copy's temporary file before creating it, and forgets it once it is gone", async () => {
+    const a = source("a.pdf", "content copied across filesystems");
+    const seen: string[] = [];
+    const ops: FileOps = {
+      link: async (existing, target) => {
+        // like a link across filesystems, for the source; the temporary file is linked for real
+        if (existing === a.file) throw Object.assign(new Error("EXDEV"), { code: "EXDEV" });
+        const { link } = await import("node:fs/promises");
+        expect(existsSync(existing)).toBe(true);
+        await link(existing, target);
+      },
+      registerScratch: (file) => {
+        expect(path.basename(file)).toMatch(SCRATCH_NAME);
+        expect(existsSync(file)).toBe(false);
+        seen.push(`register ${path.basename(file)}`);
+      },
+      forgetScratch: (file) => {
+        expect(existsSync(file)).toBe(false);
+        seen.push(`forget ${path.basename(file)}`);
+      },
+    };
+    const placed = await placeFile(
+      { source: a.file, sha256: a.sha256, root: root(), relativePath: "x/a.pdf", mode: "move" },
+      ops,
+    );
+    expect(placed.method).toBe("copy");
+    expect(seen).toHaveLength(2);
+    expect(seen[0]?.replace("register", "forget")).toBe(seen[1]);
+    expect(existsSync(a.file)).toBe(false);
+  });
+
   it("copies without ever overwriting: a taken name gets a suffix", async () => {
     const a = source("a.pdf", "first");
     const b = source("b.pdf", "second");

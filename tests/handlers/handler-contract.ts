@@ -62,6 +62,7 @@ export function handlerContract(kind: HandlerKind, options: ContractOptions): vo
         deliveryId: "d".repeat(64),
         runId: null,
         attempt: 1,
+        redelivery: false,
         occurredAt: new Date().toISOString(),
       });
       try {

@@ -1,12 +1,27 @@
-import { copyFileSync, mkdirSync, readFileSync, renameSync, statSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
+import { createHash } from "node:crypto";
+import {
+  copyFileSync,
+  linkSync,
+  mkdirSync,
+  readFileSync,
+  renameSync,
+  statSync,
+  symlinkSync,
+  truncateSync,
+  writeFileSync,
+} from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { Intake } from "../../src/intake/intake.js";
 import type { RegisterOutcome } from "../../src/intake/register-file.js";
 import { silentLogger } from "../../src/log/logger.js";
+import { listDocuments } from "../../src/store/document-views.js";
 import { Store } from "../../src/store/store.js";
 import { tempDir } from "../support/temp-dir.js";
 import { testConfig } from "../support/test-config.js";
+import { waitUntil } from "../support/wait.js";
 
 let dir: { path: string; cleanup: () => void };
 let store: Store;
@@ -28,11 +43,12 @@ afterEach(async () => {
   dir.cleanup();
 });
 
-function createIntake(extra: Record<string, unknown> = {}): Intake {
+function createIntake(extra: Record<string, unknown> = {}, maxFileBytes?: number): Intake {
   const config = testConfig({ intake: { stableMs: 150, rescanIntervalMs: 0, ...extra } });
   intake = new Intake({
     inbox,
     config: config.intake,
+    maxFileBytes: maxFileBytes ?? config.extract.maxFileBytes,
     store,
     logger: silentLogger,
     excludeDirs: [path.join(inbox, "filed")],
@@ -41,13 +57,7 @@ function createIntake(extra: Record<string, unknown> = {}): Intake {
   return intake;
 }
 
-async function until(condition: () => boolean, timeoutMs = 5000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!condition()) {
-    if (Date.now() > deadline) throw new Error("timed out waiting");
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-}
+const until = (condition: () => boolean) => waitUntil(condition, "intake", 60_000, 25);
 
 const write = (name: string, content: string) => {
   const file = path.join(inbox, name);
@@ -76,12 +86,13 @@ describe("Intake", () => {
     await createIntake().start(true);
     const file = path.join(inbox, "late.txt");
     writeFileSync(file, "first part ");
-    await new Promise((resolve) => setTimeout(resolve, 60));
     writeFileSync(file, "first part and the rest");
-    await until(() => outcomes.length === 1);
+    await until(() => outcomes.length === 1 && intake?.isIdle() === true);
     expect(outcomes[0]).toMatchObject({ kind: "new", document: { size: 23, status: "queued" } });
-    await new Promise((resolve) => setTimeout(resolve, 400));
-    expect(outcomes).toHaveLength(1);
+    // a later file is taken too; by then intake has long settled on late.txt, which it took once
+    write("later.txt", "another document");
+    await until(() => outcomes.length === 2 && intake?.isIdle() === true);
+    expect(outcomes.map((o) => o.document.name)).toEqual(["late.txt", "later.txt"]);
   });
 
   it("a rescan finds what the watcher missed, without taking known files again", async () => {
@@ -135,5 +146,72 @@ describe("Intake", () => {
     write("polled.txt", "found by polling");
     await until(() => outcomes.length === 1);
     expect(outcomes[0]?.document.name).toBe("polled.txt");
+  });
+
+  it("never follows a symbolic link: a link to /etc/passwd or to an outside folder is recorded, not read", async () => {
+    const outside = path.join(dir.path, "outside");
+    mkdirSync(outside);
+    writeFileSync(path.join(outside, "secret.pdf"), "a file outside the inbox");
+    symlinkSync("/etc/passwd", path.join(inbox, "passwd.txt"));
+    symlinkSync(outside, path.join(inbox, "linked-folder"));
+    write("real.txt", "a real document");
+    await createIntake().start(true);
+    await until(() => outcomes.length === 3 && intake?.isIdle() === true);
+    // the watcher sees the link being created too, and a rescan finds them again: still recorded once
+    symlinkSync("/etc/hostname", path.join(inbox, "hostname.txt"));
+    await until(() => outcomes.length === 4 && intake?.isIdle() === true);
+    await intake?.scan();
+    const documents = listDocuments(store.db).sort((a, b) => a.name.localeCompare(b.name));
+    expect(documents.map((d) => [d.name, d.status])).toEqual([
+      ["hostname.txt", "quarantined"],
+      ["linked-folder", "quarantined"],
+      ["passwd.txt", "quarantined"],
+      ["real.txt", "queued"],
+    ]);
+    expect(documents.find((d) => d.name === "passwd.txt")?.reason).toMatch(
+      /symbolic link \(to \/etc\/passwd\)/,
+    );
+    const passwd = createHash("sha256").update(readFileSync("/etc/passwd")).digest("hex");
+    expect(documents.map((d) => d.sha256)).not.toContain(passwd);
+    expect(documents.map((d) => d.path).some((p) => p.includes("secret.pdf"))).toBe(false);
+  });
+
+  it("records FIFOs and sockets without hanging, and files over the size limit without reading them", async () => {
+    execFileSync("mkfifo", [path.join(inbox, "pipe.pdf")]);
+    const socket = createServer();
+    await new Promise<void>((resolve) => socket.listen(path.join(inbox, "socket.eml"), resolve));
+    // 20 GiB, sparse: reading it whole would take minutes
+    const huge = write("huge.pdf", "");
+    truncateSync(huge, 20 * 1024 ** 3);
+    write("small.txt", "small enough");
+    try {
+      await createIntake({}, 1024 * 1024).start(true);
+      await until(() => outcomes.length === 4 && intake?.isIdle() === true);
+    } finally {
+      socket.close();
+    }
+    const byName = new Map(listDocuments(store.db).map((d) => [d.name, d]));
+    expect(byName.get("pipe.pdf")).toMatchObject({
+      status: "quarantined",
+      reason: expect.stringMatching(/FIFO/),
+    });
+    expect(byName.get("socket.eml")).toMatchObject({
+      status: "quarantined",
+      reason: expect.stringMatching(/socket/),
+    });
+    expect(byName.get("huge.pdf")).toMatchObject({
+      status: "quarantined",
+      reason: expect.stringMatching(/file too large: 20\.0 GiB .* it was not read/),
+    });
+    expect(byName.get("small.txt")?.status).toBe("queued");
+  });
+
+  it("notes hard links", async () => {
+    const file = write("scan.pdf", "scanned content");
+    linkSync(file, path.join(dir.path, "elsewhere.pdf"));
+    await createIntake().start(false);
+    await until(() => outcomes.length === 1 && intake?.isIdle() === true);
+    const events = store.events.forDocument(outcomes[0]?.document.id ?? 0);
+    expect(events.find((e) => e.type === "hard_link")?.message).toMatch(/2 hard links/);
   });
 });

@@ -1,16 +1,19 @@
-import { appendFileSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync, writeFileSync } from "node:fs";
 import path from "node:path";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StabilityTracker, type StableFile } from "../../src/intake/stability-tracker.js";
 import { tempDir } from "../support/temp-dir.js";
 
 let dir: { path: string; cleanup: () => void };
 beforeEach(() => {
   dir = tempDir();
+  // the tracker's clock is driven by the test: a busy machine cannot stretch a pause past stableMs
+  vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
 });
-afterEach(() => dir.cleanup());
-
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+afterEach(() => {
+  vi.useRealTimers();
+  dir.cleanup();
+});
 
 describe("StabilityTracker", () => {
   it("hands a file on only after size and mtime stayed the same for stableMs", async () => {
@@ -20,13 +23,17 @@ describe("StabilityTracker", () => {
     writeFileSync(file, "a".repeat(1000));
     for (let chunk = 0; chunk < 6; chunk += 1) {
       await tracker.offer(file);
-      await sleep(100);
+      await vi.advanceTimersByTimeAsync(100);
       appendFileSync(file, "b".repeat(1000));
     }
     await tracker.offer(file);
     expect(stable).toEqual([]);
-    await sleep(800);
-    expect(stable).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(299);
+    expect(stable).toEqual([]);
+    await vi.waitFor(async () => {
+      await vi.advanceTimersByTimeAsync(50);
+      expect(stable).toHaveLength(1);
+    });
     expect(stable[0]?.size).toBe(7000);
     tracker.stop();
   });
@@ -45,13 +52,14 @@ describe("StabilityTracker", () => {
     writeFileSync(gone, "y");
     await tracker.offer(growing);
     await tracker.offer(gone);
-    await sleep(50);
+    await vi.advanceTimersByTimeAsync(50);
     appendFileSync(growing, "more");
-    const { rmSync } = await import("node:fs");
     rmSync(gone);
-    await sleep(500);
+    await vi.waitFor(async () => {
+      await vi.advanceTimersByTimeAsync(100);
+      expect(tracker.size).toBe(0);
+    });
     expect(stable.map((f) => [path.basename(f.path), f.size])).toEqual([["a.txt", 5]]);
     expect(vanished).toEqual([gone]);
-    expect(tracker.size).toBe(0);
   });
 });

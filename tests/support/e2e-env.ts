@@ -72,3 +72,11 @@ export function documentPart(prompt: string): string {
   const end = prompt.lastIndexOf("\n</document>");
   return start >= 0 && end > start ? prompt.slice(start + "<document>\n".length, end) : "";
 }
+
+/** A model that calls every document a letter (tests about files, not about classification). */
+export function letterModel(): Reply {
+  return {
+    kind: "json",
+    value: { category: "letter", confidence: 0.9, summary: "a letter", evidence: "Dear" },
+  };
+}

@@ -180,6 +180,8 @@ export interface OllamaServerOptions {
   limitOutput?: boolean;
   /** What /api/version reports (default "0.12.3"). */
   version?: string;
+  /** Listen on this port (default: any free one); lets a test stop a server and start it again at the same URL. */
+  port?: number;
 }
 
 export interface OllamaServer {
@@ -767,7 +769,7 @@ export async function startOllamaServer(options: OllamaServerOptions = {}): Prom
   });
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(0, "127.0.0.1", () => resolve());
+    server.listen(options.port ?? 0, "127.0.0.1", () => resolve());
   });
   const { port } = server.address() as AddressInfo;
   let closing: Promise<void> | undefined;

@@ -22,6 +22,8 @@ export function readDocuments(home: string): DocRow[] {
   if (!existsSync(path.join(home, "docsort.db"))) return [];
   const db = new Database(path.join(home, "docsort.db"), { readonly: true });
   try {
+    // the file exists a moment before docsort has created its tables
+    if (!hasTable(db, "classifications")) return [];
     return db
       .prepare<[], DocRow>(`
         SELECT d.id, d.name, d.path, d.status, d.reason, d.parent_id, d.duplicate_of, d.claimed_by,
@@ -36,9 +38,15 @@ export function readDocuments(home: string): DocRow[] {
   }
 }
 
+function hasTable(db: Database.Database, name: string): boolean {
+  return db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?").get(name) !== undefined;
+}
+
 export function countEvents(home: string, type: string): Map<number, number> {
+  if (!existsSync(path.join(home, "docsort.db"))) return new Map();
   const db = new Database(path.join(home, "docsort.db"), { readonly: true });
   try {
+    if (!hasTable(db, "events")) return new Map();
     const rows = db
       .prepare<[string], { document_id: number; n: number }>(
         "SELECT document_id, count(*) AS n FROM events WHERE type = ? GROUP BY document_id",

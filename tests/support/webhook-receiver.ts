@@ -18,7 +18,7 @@ export interface Answer {
 }
 
 /** Decides the answer; `attempt` counts the deliveries with this X-Docsort-Delivery, from 1. */
-export type WebhookScript = (delivery: Omit<Delivery, "status">, attempt: number) => Answer;
+export type WebhookScript = (delivery: Omit<Delivery, "status">, attempt: number) => Answer | Promise<Answer>;
 
 export interface WebhookReceiver {
   url: string;
@@ -55,10 +55,15 @@ export async function startWebhookReceiver(secret?: string): Promise<WebhookRece
           : verifySignature(secret, header("x-docsort-timestamp"), body, header("x-docsort-signature"));
       const id = header("x-docsort-delivery");
       const attempt = deliveries.filter((d) => d.headers["x-docsort-delivery"] === id).length + 1;
-      const answer = script({ headers: req.headers, body, validSignature }, attempt);
-      deliveries.push({ headers: req.headers, body, status: answer.status, validSignature });
-      res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
-      res.end(answer.body ?? "");
+      const delivery = { headers: req.headers, body, status: 0, validSignature };
+      // recorded when it arrives (a receiver that is slow to answer has still received it)
+      deliveries.push(delivery);
+      void Promise.resolve(script({ headers: req.headers, body, validSignature }, attempt)).then((answer) => {
+        delivery.status = answer.status;
+        if (res.destroyed) return;
+        res.writeHead(answer.status, { "content-type": "text/plain", ...answer.headers });
+        res.end(answer.body ?? "");
+      });
     });
   });
   await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", () => resolve()));

@@ -8,8 +8,8 @@ import { ModelCallError } from "../../classify/model-errors.js";
 import { DocsortError, errorMessage, UsageError } from "../../errors.js";
 import { type ExtractedNode, extractTree } from "../../extract/extract-tree.js";
 import type { Extractor } from "../../extract/index.js";
-import { sha256File } from "../../intake/hash-file.js";
-import { registerFile } from "../../intake/register-file.js";
+import { inspectFile } from "../../intake/inspect-file.js";
+import { registerFile, registerProblem } from "../../intake/register-file.js";
 import { recoverOrphans, registerInstance } from "../../pipeline/instance-registry.js";
 import { processDocument } from "../../pipeline/process-document.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
@@ -112,7 +112,7 @@ async function classifyAndStore(
 ): Promise<ClassifyReport[]> {
   const { store } = app;
   const lease = registerInstance(store, "classify");
-  recoverOrphans(store, app.logger);
+  recoverOrphans(store, app.logger, app.config.reliability.maxInterruptions);
   const ctx = await app.pipelineContext(
     lease.id,
     extractor,
@@ -123,14 +123,15 @@ async function classifyAndStore(
   try {
     for (const file of paths) {
       reporter.working(file);
-      const stats = statSync(file);
-      const sha256 = await sha256File(file);
-      const outcome = registerFile(
-        store,
-        { path: file, size: stats.size, mtimeMs: stats.mtimeMs, sha256 },
-        existsSync,
-        "docsort classify",
-      );
+      const inspected = await inspectFile(file, app.config.extract.maxFileBytes);
+      if (inspected.kind === "gone" || inspected.kind === "changed")
+        throw new UsageError(
+          `${file} ${inspected.kind === "gone" ? "is gone" : "changed while it was read"}: try again.`,
+        );
+      const outcome =
+        inspected.kind === "problem"
+          ? registerProblem(store, inspected, "docsort classify")
+          : registerFile(store, inspected, existsSync, "docsort classify");
       const start = outcome.kind === "duplicate" ? outcome.original : outcome.document;
       const documents = await processDocument(ctx, start.id, signal);
       const stored = [...(outcome.kind === "duplicate" ? [outcome.document] : []), ...documents].map((d) =>

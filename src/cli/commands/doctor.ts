@@ -1,4 +1,5 @@
-import { accessSync, constants, existsSync } from "node:fs";
+import { accessSync, constants, existsSync, statSync } from "node:fs";
+import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { fallsBackToBuiltin } from "../../classify/builtin/fallback-policy.js";
@@ -28,7 +29,7 @@ export function registerDoctor(program: Command): void {
       const checks = [
         checkConfig(config),
         checkFolder("data folder", config.home, true),
-        ...(existsSync(config.home) ? [checkDatabase(config)] : []),
+        ...(existsSync(config.home) ? [checkDatabase(config), checkPermissions(config)] : []),
         checkFolder("inbox", config.inbox, false),
         checkPrompts(config),
         ...(await checkModel(config)),
@@ -115,6 +116,41 @@ function checkDatabase(config: Config): Check {
       fix: "check the data folder",
     };
   }
+}
+
+/** What docsort writes under the data folder: every document's text, handler secrets, archive copies. */
+function privatePaths(config: Config): string[] {
+  const db = databasePath(config.home);
+  const archive = path.resolve(config.home, config.invoices.archiveDir);
+  return [
+    config.home,
+    db,
+    `${db}-wal`,
+    `${db}-shm`,
+    path.join(config.home, "logs"),
+    path.join(config.home, "logs", "docsort.log"),
+    path.join(config.home, "blobs"),
+    path.join(config.home, "serve.token"),
+    ...(archive.startsWith(config.home + path.sep) ? [archive] : []),
+  ].filter((p) => existsSync(p));
+}
+
+/** Files 0600 and folders 0700: no other user may read them. */
+function checkPermissions(config: Config): Check {
+  if (process.platform === "win32")
+    return { name: "permissions", ok: true, detail: "not checked on Windows" };
+  const open = privatePaths(config).flatMap((p) => {
+    const mode = statSync(p).mode & 0o777;
+    return (mode & 0o077) === 0 ? [] : [`${path.relative(config.home, p) || "."} (${mode.toString(8)})`];
+  });
+  if (open.length === 0)
+    return { name: "permissions", ok: true, detail: "the data folder is readable by its owner only" };
+  return {
+    name: "permissions",
+    ok: false,
+    detail: `readable by other users: ${open.join(", ")} — they hold every document's text and handler secrets`,
+    fix: `chmod -R go-rwx ${config.home}`,
+  };
 }
 
 function checkPrompts(config: Config): Check {

@@ -6,6 +6,7 @@ import { defineHandler } from "../../handlers/handler-definition.js";
 import { createHandlerRegistry } from "../../handlers/index.js";
 import { preflightHandler } from "../../handlers/preflight.js";
 import { testHandler } from "../../handlers/test-handler.js";
+import { redactConfig } from "../../log/redact.js";
 import { nowIso } from "../../store/clock.js";
 import { HANDLER_TRIGGERS } from "../../store/handler-triggers.js";
 import type { HandlerRecord } from "../../store/handlers-repo.js";
@@ -49,7 +50,7 @@ export function registerHandlers(program: Command): void {
       withApp(command, (app) => {
         const options = parseInput(listOptions, raw);
         const list = app.store.handlers.list();
-        if (options.json) return printJson(list.map((h) => ({ ...h, config: redact(h.config) })));
+        if (options.json) return printJson(list.map((h) => ({ ...h, config: redactConfig(h.config) })));
         const rows = list.map((h) => [
           h.name,
           h.kind,
@@ -58,7 +59,7 @@ export function registerHandlers(program: Command): void {
           h.minConfidence,
           h.enabled ? "yes" : "no",
           h.position,
-          JSON.stringify(redact(h.config)),
+          JSON.stringify(redactConfig(h.config)),
         ]);
         const columns = [
           "NAME",
@@ -148,12 +149,13 @@ export function registerHandlers(program: Command): void {
         const options = parseInput(jsonOption, raw);
         const handler = findHandler(app.store, name);
         const runs = app.store.handlerRuns.list({ limit: 200 }).filter((r) => r.handlerName === handler.name);
-        if (options.json) return printJson({ handler: { ...handler, config: redact(handler.config) }, runs });
+        if (options.json)
+          return printJson({ handler: { ...handler, config: redactConfig(handler.config) }, runs });
         printLine(describe(handler));
         printLine(
           `  config version ${handler.configVersion}, order ${handler.position}, added ${handler.createdAt}`,
         );
-        printLine(`  config ${JSON.stringify(redact(handler.config), null, 2).replace(/\n/g, "\n  ")}`);
+        printLine(`  config ${JSON.stringify(redactConfig(handler.config), null, 2).replace(/\n/g, "\n  ")}`);
         printLine(`  runs: ${runs.length === 0 ? "none" : ""}`);
         for (const r of runs.slice(0, 20))
           printLine(
@@ -260,17 +262,4 @@ function splitConfigOption(
     };
   }
   return { handlerConfig: own, global };
-}
-
-/** Secrets stay in the database; lists and `show` print stars instead. */
-function redact(config: unknown): unknown {
-  if (Array.isArray(config)) return config.map(redact);
-  if (typeof config !== "object" || config === null) return config;
-  return Object.fromEntries(
-    Object.entries(config).map(([key, value]) =>
-      /secret|token|password|authorization/i.test(key) && typeof value === "string"
-        ? [key, "***"]
-        : [key, redact(value)],
-    ),
-  );
 }

@@ -18,6 +18,12 @@ const configSchema = z.strictObject({
     .record(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"), z.string())
     .default({})
     .describe("Extra environment variables."),
+  passEnv: z
+    .array(z.string().regex(/^[A-Za-z_][A-Za-z0-9_]*$/, "an environment variable name"))
+    .default([])
+    .describe(
+      "Variables of docsort's own environment passed on by name (e.g. a token the program needs); nothing else is.",
+    ),
   timeoutMs: z.int().positive().default(60_000).describe("Then SIGTERM, and SIGKILL 2 s later."),
   excerptChars: z.int().min(0).max(1_000_000).default(1000).describe("Characters of text in the stdin JSON."),
 });
@@ -35,7 +41,11 @@ export const commandKind = defineHandlerKind({
           command: config.command,
           args: config.args,
           stdin: JSON.stringify(eventPayload(event, config.excerptChars)),
-          env: { ...stringEnv(process.env), ...config.env, ...docsortEnv(event) },
+          env: {
+            ...allowedEnv(process.env, config.passEnv),
+            ...config.env,
+            ...docsortEnv(event),
+          },
           cwd: config.cwd,
           timeoutMs: config.timeoutMs,
           maxOutputChars: services.config.outbox.outputMaxChars,
@@ -83,6 +93,7 @@ function docsortEnv(event: HandlerEvent): Record<string, string> {
     DOCSORT_DELIVERY: event.deliveryId,
     DOCSORT_RUN_ID: String(event.runId ?? ""),
     DOCSORT_ATTEMPT: String(event.attempt),
+    DOCSORT_REDELIVERY: String(event.redelivery),
     DOCSORT_DOCUMENT_ID: String(event.document.id),
     DOCSORT_DOCUMENT_NAME: event.document.fileName,
     DOCSORT_DOCUMENT_PATH: event.document.path,
@@ -93,8 +104,16 @@ function docsortEnv(event: HandlerEvent): Record<string, string> {
   };
 }
 
-function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+/** What a program needs to run like in a terminal — and no secret of docsort's (webhook secrets, tokens). */
+const INHERITED = /^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR)$/;
+
+/** docsort's environment reduced to the allow-list plus the handler's `passEnv` names. */
+export function allowedEnv(env: NodeJS.ProcessEnv, passEnv: readonly string[]): Record<string, string> {
+  const wanted = new Set(passEnv);
   return Object.fromEntries(
-    Object.entries(env).filter((entry): entry is [string, string] => typeof entry[1] === "string"),
+    Object.entries(env).filter(
+      (entry): entry is [string, string] =>
+        typeof entry[1] === "string" && (INHERITED.test(entry[0]) || wanted.has(entry[0])),
+    ),
   );
 }

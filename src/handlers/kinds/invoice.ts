@@ -105,7 +105,8 @@ async function readFields(context: HandlerContext<InvoiceConfig>): Promise<ReadF
     }
     throw new HandlerFailure(`reading the invoice fields failed: ${errorMessage(error)}`, {
       retry: true,
-      waiting: error instanceof ModelCallError && error.kind === "unavailable",
+      waiting:
+        error instanceof ModelCallError && (error.kind === "unavailable" || error.kind === "circuit_open"),
       cause: error,
     });
   }
@@ -156,6 +157,8 @@ async function archive(context: HandlerContext<InvoiceConfig>, draft: InvoiceDra
       relativePath,
       mode: "copy",
       relocate: false,
+      private: true,
+      sourceRoot: services.config.inbox,
     });
     return placed.path;
   } catch (error) {

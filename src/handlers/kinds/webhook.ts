@@ -1,6 +1,7 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
 import { errorMessage } from "../../errors.js";
+import { redactSecrets } from "../../log/redact.js";
 import type { HttpResponse } from "../effects.js";
 import { eventPayload } from "../handler-event.js";
 import { defineHandlerKind, HandlerFailure } from "../handler-kind.js";
@@ -9,6 +10,10 @@ const configSchema = z
   .strictObject({
     url: z
       .url({ protocol: /^https?$/, error: "an http:// or https:// URL" })
+      .refine((value) => !hasCredentials(value), {
+        message:
+          'no user name or password in the URL (they would be stored and shown in clear): put them in "headers", e.g. {"authorization": "Basic …"}',
+      })
       .describe("Where the JSON is POSTed."),
     secret: z
       .string()
@@ -62,6 +67,8 @@ export const webhookKind = defineHandlerKind({
       "user-agent": "docsort",
       "x-docsort-event": event.event,
       "x-docsort-delivery": event.deliveryId,
+      "x-docsort-attempt": String(event.attempt),
+      "x-docsort-redelivery": String(event.redelivery),
       "x-docsort-timestamp": timestamp,
       ...(secret ? { "x-docsort-signature": `sha256=${sign(secret, timestamp, body)}` } : {}),
     };
@@ -72,12 +79,15 @@ export const webhookKind = defineHandlerKind({
         signal,
       );
     } catch (error) {
-      throw new HandlerFailure(`POST ${config.url} failed: ${networkReason(error, config.timeoutMs)}`, {
-        retry: true,
-        cause: error,
-      });
+      throw new HandlerFailure(
+        `POST ${redactSecrets(config.url)} failed: ${redactSecrets(networkReason(error, config.timeoutMs))}`,
+        {
+          retry: true,
+          cause: error,
+        },
+      );
     }
-    const summary = `POST ${config.url} → ${response.status}`;
+    const summary = `POST ${redactSecrets(config.url)} → ${response.status}`;
     if (response.status >= 200 && response.status < 300) return { summary, output: response.body };
     const retry = RETRYABLE.has(response.status) || response.status >= 500;
     throw new HandlerFailure(`${summary}${retry ? "" : " (not retried: the receiver refused the request)"}`, {
@@ -87,6 +97,15 @@ export const webhookKind = defineHandlerKind({
     });
   },
 });
+
+function hasCredentials(url: string): boolean {
+  try {
+    const parsed = new URL(url);
+    return parsed.username !== "" || parsed.password !== "";
+  } catch {
+    return false;
+  }
+}
 
 /** What a receiver recomputes: hex HMAC-SHA256 of `${timestamp}.${body}` with the shared secret. */
 export function sign(secret: string, timestamp: string, body: string): string {

@@ -2,14 +2,12 @@ import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
-import { Piscina } from "piscina";
 import type { Config } from "../../config/schema.js";
-import { workerEntry } from "../../extract/pool.js";
 import { PAGED_KINDS, type RenderRequest } from "../../extract/render-page.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { Store } from "../../store/store.js";
 import { ApiError } from "../api/api-error.js";
-import type { RenderReply } from "./render-worker.js";
+import { RenderProcess } from "./render-process.js";
 
 export interface PageImage {
   bytes: Uint8Array;
@@ -17,6 +15,8 @@ export interface PageImage {
 }
 
 const RENDER_TIMEOUT_MS = 60_000;
+/** Memory of the page-rendering process (extract.maxMemoryMb if lower). */
+const RENDER_MEMORY_MB = 1024;
 const EXTENSION: Readonly<Record<string, string>> = {
   "image/png": "png",
   "image/webp": "webp",
@@ -30,7 +30,7 @@ const EXTENSION: Readonly<Record<string, string>> = {
  * pages are cached by content hash under DOCSORT_HOME/cache/pages.
  */
 export class PageImages {
-  private readonly pool: Piscina<RenderRequest, RenderReply>;
+  private readonly renderer: RenderProcess;
   private readonly inFlight = new Map<string, Promise<PageImage>>();
   private readonly cacheDir: string;
 
@@ -39,12 +39,9 @@ export class PageImages {
     private readonly config: Pick<Config, "home" | "serve" | "extract">,
   ) {
     this.cacheDir = path.join(config.home, "cache", "pages");
-    this.pool = new Piscina({
-      ...workerEntry(import.meta.url, "render-worker"),
-      minThreads: 0,
-      maxThreads: 1,
-      idleTimeout: 30_000,
-      resourceLimits: { maxOldGenerationSizeMb: 1024 },
+    this.renderer = new RenderProcess({
+      maxMemoryMb: Math.min(RENDER_MEMORY_MB, config.extract.maxMemoryMb),
+      timeoutMs: RENDER_TIMEOUT_MS,
     });
   }
 
@@ -76,7 +73,7 @@ export class PageImages {
   }
 
   async close(): Promise<void> {
-    await this.pool.destroy();
+    await this.renderer.close();
   }
 
   private async cachedOrRendered(document: DocumentRecord, page: number, key: string): Promise<PageImage> {
@@ -95,16 +92,13 @@ export class PageImages {
 
   private async render(document: DocumentRecord, page: number): Promise<PageImage> {
     const bytes = await this.readOriginal(document);
-    const reply = await this.pool.run(
-      {
-        bytes,
-        kind: document.kind ?? "",
-        page,
-        maxSide: this.config.serve.pageSide,
-        maxPixels: this.config.extract.maxImagePixels,
-      },
-      { signal: AbortSignal.timeout(RENDER_TIMEOUT_MS) },
-    );
+    const reply = await this.renderer.run({
+      bytes,
+      kind: document.kind ?? "",
+      page,
+      maxSide: this.config.serve.pageSide,
+      maxPixels: this.config.extract.maxImagePixels,
+    });
     if (!reply.ok) {
       const status = reply.code === "unreadable" ? 500 : 404;
       throw new ApiError(

@@ -1,9 +1,10 @@
 import * as initial from "./001-initial.js";
 import * as handlersOutboxInvoices from "./002-handlers-outbox-invoices.js";
 import * as reviewLearning from "./003-review-learning.js";
-import * as mailIntake from "./007-mail-intake.js";
-import * as searchServe from "./008-search-serve.js";
-import * as statsIndexes from "./009-stats-indexes.js";
+import * as reliability from "./004-reliability.js";
+import * as mailIntake from "./005-mail-intake.js";
+import * as searchServe from "./006-search-serve.js";
+import * as statsIndexes from "./007-stats-indexes.js";
 
 export interface Migration {
   version: number;
@@ -16,7 +17,8 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 1, ...initial },
   { version: 2, ...handlersOutboxInvoices },
   { version: 3, ...reviewLearning },
-  { version: 7, ...mailIntake },
-  { version: 8, ...searchServe },
-  { version: 9, ...statsIndexes },
+  { version: 4, ...reliability },
+  { version: 5, ...mailIntake },
+  { version: 6, ...searchServe },
+  { version: 7, ...statsIndexes },
 ];

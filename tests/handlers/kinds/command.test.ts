@@ -48,6 +48,7 @@ async function run(config: Record<string, unknown>, outputMaxChars = 4000) {
     deliveryId: "c".repeat(64),
     runId: 3,
     attempt: 1,
+    redelivery: false,
     occurredAt: "2025-05-01T10:00:00.000Z",
   });
   return commandKind.run({
@@ -70,6 +71,37 @@ async function failure(config: Record<string, unknown>): Promise<HandlerFailure>
 }
 
 describe("command", () => {
+  it("gets only the allow-listed environment: never docsort's secrets, only what passEnv names", async () => {
+    process.env.DOCSORT_WEBHOOK_SECRET = "a-webhook-secret-of-docsort";
+    process.env.SOME_API_TOKEN = "token-the-program-needs";
+    try {
+      const file = script(`console.log(JSON.stringify(process.env));`);
+      const outcome = await run({
+        command: process.execPath,
+        args: [file],
+        env: { EXTRA: "configured" },
+        passEnv: ["SOME_API_TOKEN"],
+      });
+      const env = JSON.parse(outcome.output?.replace(/^stdout:\n/, "") ?? "{}") as Record<string, string>;
+      expect(env.DOCSORT_WEBHOOK_SECRET).toBeUndefined();
+      expect(env.SOME_API_TOKEN).toBe("token-the-program-needs");
+      expect(env.EXTRA).toBe("configured");
+      expect(env.PATH).toBe(process.env.PATH);
+      expect(env.DOCSORT_DELIVERY).toBe("c".repeat(64));
+      expect(env.DOCSORT_REDELIVERY).toBe("false");
+      const unexpected = Object.keys(env).filter(
+        (key) =>
+          !/^(PATH|HOME|USER|LOGNAME|LANG|LANGUAGE|LC_[A-Z]+|TZ|TMPDIR|EXTRA|SOME_API_TOKEN|DOCSORT_[A-Z_0-9]+)$/.test(
+            key,
+          ),
+      );
+      expect(unexpected).toEqual([]);
+    } finally {
+      delete process.env.DOCSORT_WEBHOOK_SECRET;
+      delete process.env.SOME_API_TOKEN;
+    }
+  });
+
   it("passes the event JSON on stdin and DOCSORT_* variables, argv as given, and captures stdout", async () => {
     const file = script(`
       import { readFileSync } from "node:fs";

@@ -96,6 +96,7 @@ async function runInvoice(name: string, text: string, model: Record<string, unkn
     deliveryId: "i".repeat(64),
     runId: 1,
     attempt: 1,
+    redelivery: false,
     occurredAt: nowIso(),
   });
   const outcome = await invoiceKind.run({
@@ -148,7 +149,9 @@ describe("invoice", () => {
     expect(request?.options).toMatchObject({ num_ctx: 8192, temperature: 0, num_predict: 1536 });
     expect(request?.keep_alive).toBe("10m");
     expect(request?.messages[0]?.content).toContain("You are the invoice reader of docsort");
-    expect(request?.messages.at(-1)?.content).toContain("<document>\nACME Ltd\nInvoice INV-1");
+    expect(request?.messages.at(-1)?.content).toMatch(
+      /<document>\nFile name: [^\n]+\n\nACME Ltd\nInvoice INV-1/,
+    );
     const format = request?.format as { properties?: object } | undefined;
     expect(Object.keys(format?.properties ?? {})).toContain("line_items");
   });
@@ -183,6 +186,7 @@ describe("invoice", () => {
         deliveryId: "i".repeat(64),
         runId: 1,
         attempt: 2,
+        redelivery: false,
         occurredAt: nowIso(),
       }),
       effects: liveEffects(fixture.store, "invoice-workflow"),

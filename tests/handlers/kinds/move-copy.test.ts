@@ -46,6 +46,7 @@ async function file(kind: HandlerKind, name: string, template = "{category}/{yyy
     deliveryId: "m".repeat(64),
     runId: 1,
     attempt: 1,
+    redelivery: false,
     occurredAt: new Date().toISOString(),
   });
   const outcome = await kind.run({

@@ -16,6 +16,8 @@ handlerContract(webhookKind, {
   config: () => ({ url: "http://127.0.0.1:9/never", secret: "0123456789abcdef" }),
   invalid: [
     [{ url: "ftp://x" }, "url"],
+    [{ url: "https://user:password@accounting.example.com/hook" }, "url"],
+    [{ url: "https://token@accounting.example.com/hook" }, "url"],
     [{ url: "http://x", secret: "short" }, "secret"],
     [{ url: "http://x", timeoutMs: 0 }, "timeoutMs"],
     [{ url: "http://x", secret: "0123456789abcdef", secretEnv: "S" }, "secretEnv"],
@@ -49,6 +51,7 @@ async function post(config: Record<string, unknown>) {
     deliveryId: "k".repeat(64),
     runId: 7,
     attempt: 2,
+    redelivery: false,
     occurredAt: "2025-05-01T10:00:00.000Z",
   });
   return webhookKind.run({
@@ -96,6 +99,7 @@ describe("webhook", () => {
       occurredAt: "2025-05-01T10:00:00.000Z",
       handler: "hook",
       attempt: 2,
+      redelivery: false,
       document: expect.objectContaining({ id: 1, fileName: "a.txt", category: "invoice", confidence: 0.9 }),
       invoice: null,
       excerpt: "Invoice",
@@ -115,6 +119,7 @@ describe("webhook", () => {
       deliveryId: "z".repeat(64),
       runId: 1,
       attempt: 1,
+      redelivery: false,
       occurredAt: "2025-05-01T10:00:00.000Z",
     });
     await webhookKind.run({
