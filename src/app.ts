@@ -20,6 +20,7 @@ import type { PipelineContext } from "./pipeline/context.js";
 import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
 import { nowIso } from "./store/clock.js";
+import { assertDatabaseNotVanished } from "./store/data-folder.js";
 import type { HandlerRunRecord } from "./store/handler-runs-repo.js";
 import type { StorageGuard } from "./store/storage-guard.js";
 import { databasePath, Store } from "./store/store.js";
@@ -234,6 +235,7 @@ export class App {
 /** A command that needs docsort's data, run where there is none (a mistyped --home, say): exit 1, nothing created. */
 function requireData(home: string): void {
   if (existsSync(databasePath(home))) return;
+  assertDatabaseNotVanished(home);
   throw new DocsortError(
     `no docsort data at ${home}: check --home (or DOCSORT_HOME and the folder you are in), or start docsort watch to create it.`,
   );

@@ -71,6 +71,12 @@ export function openDataFolder(home: string, options: { startOver?: boolean } = 
   }
 }
 
+/** Throws when the data folder once held a database that is gone now (see openDataFolder). */
+export function assertDatabaseNotVanished(home: string): void {
+  const marker = readMarker(home);
+  if (marker && !existsSync(databasePath(home))) throw vanished(home, marker);
+}
+
 /**
  * `docsort init --force` when the database is gone: the old marker is kept aside (renamed), so what happened stays
  * visible, and a write-ahead log left by the vanished database is removed (SQLite would apply it to the new one).

@@ -29,7 +29,12 @@ beforeAll(async () => {
       ? { kind: "json", value: answer }
       : reply;
   });
-  env.writeConfig({ intake: { stableMs: 200 }, outbox: { retryBaseMs: 60_000 } });
+  // a document the model failed on fails at once (the default waits for 5 occasions over an hour)
+  env.writeConfig({
+    intake: { stableMs: 200 },
+    outbox: { retryBaseMs: 60_000 },
+    reliability: { modelFailOccasions: 1, modelFailAfterMs: 0 },
+  });
   writeFileSync(path.join(env.root, "acme.txt"), "ACME Ltd\nInvoice No. 17\nTotal due: 119.00 EUR\n");
   const first = await runDocsort(["classify", path.join(env.root, "acme.txt")], env);
   expect(first.code, first.stderr).toBe(0);

@@ -32,7 +32,12 @@ function echoCategory(latencyMs: number) {
     const match = /category: (\w+)/.exec(documentPart(lastUserText(request)));
     return {
       kind: "json",
-      value: { category: match?.[1] ?? "other", confidence: 0.9, summary: "a test document", evidence: "" },
+      value: {
+        category: match?.[1] ?? "other",
+        confidence: 0.9,
+        summary: "a test document",
+        evidence: match?.[0] ?? "test",
+      },
       latencyMs,
     };
   };

@@ -96,7 +96,9 @@ describe.skipIf(!gate.ok || !corpusAvailable)(
       for (const row of classifications) {
         const name = documents.find((d) => d.id === row.document_id)?.name ?? "";
         // The prompt names the file it carries: these are this document's first answer and, if any, its repair.
-        const answered = chats().filter((r) => r.messages.some((m) => m.content.includes(`"${name}"`)));
+        const answered = chats().filter((r) =>
+          r.messages.some((m) => m.content.includes(`File name: ${name}\n`)),
+        );
         expect(answered.length, name).toBe(row.attempts);
         expect(row.raw_output, name).toBe(answered.map((r) => r.content).join("\n---\n"));
         const final = answered.at(-1);

@@ -70,7 +70,9 @@ export function corpusResponder(labels: readonly Label[], confidence = 0.93) {
 export function documentPart(prompt: string): string {
   const start = prompt.lastIndexOf("<document>\n");
   const end = prompt.lastIndexOf("\n</document>");
-  return start >= 0 && end > start ? prompt.slice(start + "<document>\n".length, end) : "";
+  if (start < 0 || end <= start) return "";
+  // the file name is inside the fence (data, not instructions), on the first line: not part of the text
+  return prompt.slice(start + "<document>\n".length, end).replace(/^File name: [^\n]*\n\n?/, "");
 }
 
 /** A model that calls every document a letter (tests about files, not about classification). */
