@@ -55,17 +55,7 @@ function decide(
   const original = store.documents.findOriginal(file.sha256);
   if (!original) {
     const document = readableAgain(store, file, now) ?? insertNew(store, file, name, source, now);
-    if ((file.links ?? 1) > 1) {
-      store.events.add(
-        {
-          documentId: document.id,
-          type: "hard_link",
-          message: `this file has ${file.links} hard links: its content is also reachable under other names; a move handler moves only this one`,
-          data: { links: file.links },
-        },
-        now,
-      );
-    }
+    noteHardLinks(store, document.id, file, now);
     return { kind: "new", document };
   }
   if (original.path === file.path) return { kind: "known", document: original };
@@ -110,7 +100,22 @@ function decide(
     },
     now,
   );
+  noteHardLinks(store, document.id, file, now);
   return { kind: "duplicate", document, original };
+}
+
+/** A file with more than one hard link (st_nlink) gets a `hard_link` event: its content has other names. */
+function noteHardLinks(store: Store, documentId: number, file: HashedFile, now: string): void {
+  if ((file.links ?? 1) <= 1) return;
+  store.events.add(
+    {
+      documentId,
+      type: "hard_link",
+      message: `this file has ${file.links} hard links: its content is also reachable under other names; a move handler moves only this one`,
+      data: { links: file.links },
+    },
+    now,
+  );
 }
 
 function insertNew(

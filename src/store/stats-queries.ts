@@ -181,8 +181,9 @@ function throughput(db: Db, since: string | null, days: number): StoreStats["thr
   const from = since ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
   return db
     .prepare<{ since: string }, { day: string; finished: number }>(`
-      SELECT substr(created_at, 1, 10) AS day, count(*) AS finished
-      FROM events WHERE to_status IN (${finalList}) AND created_at >= @since
+      SELECT substr(first, 1, 10) AS day, count(*) AS finished
+      FROM (SELECT min(created_at) AS first FROM events WHERE to_status IN (${finalList}) GROUP BY document_id)
+      WHERE first >= @since
       GROUP BY day ORDER BY day`)
     .all({ since: from });
 }
