@@ -2,10 +2,13 @@ import { errorMessage } from "../errors.js";
 import { routeDocument } from "../route/route-document.js";
 import { nowIso } from "../store/clock.js";
 import { isFinal } from "../store/document-status.js";
-import type { DocumentRecord } from "../store/documents-repo.js";
+import type { DocumentRecord, Lane } from "../store/documents-repo.js";
 import { runClassification } from "./classify-stage.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { runExtraction } from "./extract-stage.js";
+
+/** Plain-text documents read in the daemon at once (each takes well under a millisecond of CPU). */
+const LIGHT_AT_ONCE = 4;
 
 export interface PipelineEvents {
   /** A document reached a final state (done, needs_review, failed, quarantined). */
@@ -21,7 +24,7 @@ export class Pipeline {
   private readonly running = new Set<Promise<void>>();
   private readonly readyForModel: DocumentRecord[] = [];
   private readonly startedAt = new Map<number, number>();
-  private extracting = 0;
+  private readonly extracting: Record<Lane, number> = { light: 0, heavy: 0 };
   private classifying = 0;
   private stopped = false;
   private timer: NodeJS.Timeout | undefined;
@@ -47,7 +50,11 @@ export class Pipeline {
   }
 
   get load(): { extracting: number; classifying: number; waiting: number } {
-    return { extracting: this.extracting, classifying: this.classifying, waiting: this.readyForModel.length };
+    return { extracting: this.reading, classifying: this.classifying, waiting: this.readyForModel.length };
+  }
+
+  private get reading(): number {
+    return this.extracting.light + this.extracting.heavy;
   }
 
   /** Stops claiming, cancels work in flight and puts it back in the queue. */
@@ -77,20 +84,31 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Takes work in this order: documents whose text is stored (they only wait for the model), then plain-text
+   * documents (read in the daemon at once), then the rest (PDFs, scans: the extraction processes), so a cheap
+   * document never waits behind OCR while a model slot could take it.
+   */
   private claimWork(): void {
     this.routeInterrupted();
     const { extract, model } = this.ctx.config;
-    const lookahead = model.parallel + extract.workers;
-    while (
-      !this.stopped &&
-      this.extracting < extract.workers &&
-      this.readyForModel.length + this.classifying < model.parallel + lookahead
-    ) {
-      const document = this.ctx.store.documents.claimNext(this.ctx.owner, nowIso(), this.ctx.gate.isOpen());
+    const { store, owner } = this.ctx;
+    const ahead = model.parallel + model.parallel + extract.workers;
+    const wanted = () => this.readyForModel.length + this.classifying + this.reading < ahead;
+    while (!this.stopped && this.ctx.gate.isOpen() && wanted()) {
+      const document = store.documents.claimExtracted(owner, nowIso());
       if (!document) break;
       this.startedAt.set(document.id, performance.now());
-      if (this.ctx.store.extractions.latest(document.id)) this.readyForModel.push(document);
-      else this.startExtraction(document);
+      this.readyForModel.push(document);
+    }
+    for (const lane of ["light", "heavy"] as const) {
+      const limit = lane === "light" ? LIGHT_AT_ONCE : extract.workers;
+      while (!this.stopped && this.extracting[lane] < limit && wanted()) {
+        const document = store.claimForExtraction(owner, lane);
+        if (!document) break;
+        this.startedAt.set(document.id, performance.now());
+        this.startExtraction(document, lane);
+      }
     }
     this.startClassifications();
   }
@@ -124,13 +142,13 @@ export class Pipeline {
     });
   }
 
-  private startExtraction(document: DocumentRecord): void {
-    this.extracting += 1;
+  private startExtraction(document: DocumentRecord, lane: Lane): void {
+    this.extracting[lane] += 1;
     this.track(
       document,
       () => runExtraction(this.ctx, document, this.controller.signal),
       () => {
-        this.extracting -= 1;
+        this.extracting[lane] -= 1;
       },
     );
   }

@@ -3,7 +3,7 @@ import { nowIso } from "./clock.js";
 import { openDataFolder } from "./data-folder.js";
 import type { Db } from "./database.js";
 import type { DocumentStatus } from "./document-status.js";
-import { type DocumentPatch, type DocumentRecord, DocumentsRepo } from "./documents-repo.js";
+import { type DocumentPatch, type DocumentRecord, DocumentsRepo, type Lane } from "./documents-repo.js";
 import { EventsRepo } from "./events-repo.js";
 import { ExtractionsRepo } from "./extractions-repo.js";
 import { FilesRepo } from "./files-repo.js";
@@ -89,6 +89,24 @@ export class Store {
       const after = this.documents.get(id);
       if (!after) throw new Error(`document ${id} vanished`);
       return after;
+    });
+  }
+
+  /**
+   * The next due document of `lane` without text, claimed by `owner` and moved to `extracting` with one more attempt
+   * counted, and its event written: one transaction, committed before the extraction starts.
+   */
+  claimForExtraction(owner: string, lane: Lane): DocumentRecord | undefined {
+    return this.transaction(() => {
+      const now = nowIso();
+      const document = this.documents.claimForExtraction(owner, now, lane);
+      if (document) {
+        this.events.add(
+          { documentId: document.id, type: "extracting", fromStatus: "queued", toStatus: "extracting" },
+          now,
+        );
+      }
+      return document;
     });
   }
 
