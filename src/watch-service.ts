@@ -47,6 +47,8 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
       else options.reporter.line(describeRun(run));
     },
   });
+  // the model server is asked while the extraction processes start and LangChain loads
+  const healthCheck = checkModelHealth(config.model);
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
   const gate = app.createGate(() => pipeline?.wake());
@@ -95,7 +97,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     });
   process.on("unhandledRejection", onRejection);
 
-  const health = await checkModelHealth(config.model);
+  const health = await healthCheck;
   recordServerContact(store.meta, health, nowIso());
   if (health.ok) logger.info(`model ${config.model.name} at ${config.model.host} is ready`);
   else if (fallsBackToBuiltin(config.model.fallback, store.meta)) {
@@ -108,11 +110,12 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   );
   statusTimer.unref();
   try {
+    // the pipeline runs from the first registered file on, while the scan goes on
+    pipeline.start();
+    outbox.start();
     await intake.start(!options.once);
     if (options.once) await mail?.syncOnce();
     else mail?.start();
-    pipeline.start();
-    outbox.start();
     logger.info(`watching ${config.inbox}${options.once ? " (once)" : ""}`);
     if (options.once) {
       const settled = await Promise.race([
