@@ -110,7 +110,7 @@ export class App {
 
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
   async createExtractor(): Promise<Extractor> {
-    const { createExtractor } = await import("./extract/index.js");
+    const { createExtractor } = await import("./extract/extractor.js");
     return createExtractor(this.config.extract, {
       log: (level, message, data) => this.logger[level](message, data),
     });

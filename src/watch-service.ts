@@ -158,7 +158,7 @@ async function untilSettled(
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (!intake.isIdle() || !pipeline.isIdle()) continue;
-    pipeline.wake();
+    pipeline.wake(true);
     if (!pipeline.isIdle()) continue;
     const waiting = app.store.documents.countUnfinished();
     if (waiting === 0) return { waiting: 0, reason: undefined };

@@ -7,6 +7,12 @@ import { runClassification } from "./classify-stage.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { runExtraction } from "./extract-stage.js";
 
+/**
+ * Requests sent beyond model.parallel: the server queues them, so a slot that frees takes the next prompt at once
+ * instead of idling while docsort records the answer and prepares the next request.
+ */
+const QUEUED_AT_SERVER = 1;
+
 /** Plain-text documents read in the daemon at once (each takes well under a millisecond of CPU). */
 const LIGHT_AT_ONCE = 4;
 
@@ -35,14 +41,18 @@ export class Pipeline {
   ) {}
 
   start(tickMs = 1000): void {
-    this.timer = setInterval(() => this.wake(), tickMs);
+    this.timer = setInterval(() => this.wake(true), tickMs);
     this.timer.unref();
-    this.wake();
+    this.wake(true);
   }
 
-  /** New work may be there (a file was registered, the model came back, a retry is due). */
-  wake(): void {
-    if (!this.stopped) this.pump();
+  /**
+   * New work may be there (a file was registered, the model came back, a retry is due). With `interrupted`, also
+   * documents whose routing was interrupted (released by recovery): looked for at start and on every tick, not on
+   * every wake.
+   */
+  wake(interrupted = false): void {
+    if (!this.stopped) this.pump(interrupted);
   }
 
   isIdle(): boolean {
@@ -73,9 +83,10 @@ export class Pipeline {
     }
   }
 
-  private pump(): void {
+  private pump(interrupted: boolean): void {
     if (this.ctx.storage?.paused) return;
     try {
+      if (interrupted) this.routeInterrupted();
       this.claimWork();
     } catch (error) {
       // a claim that cannot be written (the disk is full) waits for the guard; anything else is logged
@@ -90,7 +101,6 @@ export class Pipeline {
    * document never waits behind OCR while a model slot could take it.
    */
   private claimWork(): void {
-    this.routeInterrupted();
     const { extract, model } = this.ctx.config;
     const { store, owner } = this.ctx;
     const ahead = model.parallel + model.parallel + extract.workers;
@@ -154,7 +164,7 @@ export class Pipeline {
   }
 
   private startClassifications(): void {
-    while (!this.stopped && this.classifying < this.ctx.config.model.parallel) {
+    while (!this.stopped && this.classifying < this.ctx.config.model.parallel + QUEUED_AT_SERVER) {
       const document = this.readyForModel.shift();
       if (!document) return;
       this.classifying += 1;
