@@ -37,7 +37,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   await removeLeftovers(store, app.blobs(), logger);
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
-  const outbox = app.createOutboxWorker(lease.id, {
+  const outbox = await app.createOutboxWorker(lease.id, {
     storage,
     onFinished: (run) => {
       // a run that keeps failing the same way (the model is down) is reported once, not at every retry
@@ -80,7 +80,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
 
   const mail =
     config.mail.accounts.length > 0
-      ? app.createMailIntake((taken) => {
+      ? await app.createMailIntake((taken) => {
           options.reporter.line(describeTaken(taken));
           pipeline?.wake();
         })
