@@ -51,7 +51,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const healthCheck = checkModelHealth(config.model);
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
-  const gate = app.createGate(() => pipeline?.wake());
+  const gate = app.createGate(() => pipeline?.wake(true));
   pipeline = new Pipeline(
     { ...(await app.pipelineContext(lease.id, extractor, gate)), storage },
     {

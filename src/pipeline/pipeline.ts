@@ -33,6 +33,8 @@ export class Pipeline {
   private readonly extracting: Record<Lane, number> = { light: 0, heavy: 0 };
   private classifying = 0;
   private stopped = false;
+  /** Whether queued documents may have their text stored already (see claimWork). */
+  private mayHaveExtracted = true;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -52,6 +54,7 @@ export class Pipeline {
    * every wake.
    */
   wake(interrupted = false): void {
+    if (interrupted) this.mayHaveExtracted = true;
     if (!this.stopped) this.pump(interrupted);
   }
 
@@ -105,9 +108,14 @@ export class Pipeline {
     const { store, owner } = this.ctx;
     const ahead = model.parallel + model.parallel + extract.workers;
     const wanted = () => this.readyForModel.length + this.classifying + this.reading < ahead;
-    while (!this.stopped && this.ctx.gate.isOpen() && wanted()) {
+    // documents with text wait in the queue only after a restart, a requeue or a closed gate: not looked for
+    // on every wake (the query passes every queued document when there are none)
+    while (!this.stopped && this.mayHaveExtracted && this.ctx.gate.isOpen() && wanted()) {
       const document = store.documents.claimExtracted(owner, nowIso());
-      if (!document) break;
+      if (!document) {
+        this.mayHaveExtracted = false;
+        break;
+      }
       this.startedAt.set(document.id, performance.now());
       this.readyForModel.push(document);
     }
@@ -197,6 +205,7 @@ export class Pipeline {
 
   private onOutcome(outcome: StageOutcome): void {
     const { document } = outcome;
+    if (outcome.kind === "requeued") this.mayHaveExtracted = true;
     if (outcome.kind === "classify") {
       this.readyForModel.push(document);
       return;

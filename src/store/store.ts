@@ -43,6 +43,7 @@ export class Store {
   readonly scratch: ScratchRepo;
 
   constructor(readonly db: Db) {
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.documents = new DocumentsRepo(db);
     this.files = new FilesRepo(db);
     this.extractions = new ExtractionsRepo(db);
@@ -63,10 +64,13 @@ export class Store {
     return new Store(openDataFolder(home, options));
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. */
+  /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. Nested: a savepoint. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.runInTransaction.immediate(fn) as T;
   }
+
+  /** One better-sqlite3 transaction function for all: making one per call costs more than a small commit. */
+  private readonly runInTransaction;
 
   /** Changes a document's status and records the event, in one committed transaction. */
   transition(id: number, change: Transition): DocumentRecord {
