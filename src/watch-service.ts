@@ -31,6 +31,8 @@ export interface WatchResult {
 /** The daemon: intake feeds the store, the pipeline drains it. With `once`, it returns when all is final. */
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
+  // the model server is asked while the rest loads (handler kinds, LangChain)
+  const healthCheck = checkModelHealth(config.model);
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
@@ -47,8 +49,6 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
       else options.reporter.line(describeRun(run));
     },
   });
-  // the model server is asked while the extraction processes start and LangChain loads
-  const healthCheck = checkModelHealth(config.model);
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
   const gate = app.createGate(() => pipeline?.wake(true));
