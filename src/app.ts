@@ -10,10 +10,9 @@ import type { Config } from "./config/schema.js";
 import { DocsortError } from "./errors.js";
 import type { Extractor } from "./extract/index.js";
 import type { HandlerServices } from "./handlers/handler-kind.js";
-import { createHandlerRegistry } from "./handlers/index.js";
-import { OutboxWorker } from "./handlers/outbox-worker.js";
+import type { OutboxWorker } from "./handlers/outbox-worker.js";
 import type { TakenMessage } from "./intake/mail/folder-context.js";
-import { MailIntake } from "./intake/mail/mail-intake.js";
+import type { MailIntake } from "./intake/mail/mail-intake.js";
 import type { InvoiceFieldExtractor } from "./invoices/invoice-field-extractor.js";
 import { createLogger, type LineSink, type Logger } from "./log/logger.js";
 import type { PipelineContext } from "./pipeline/context.js";
@@ -110,7 +109,7 @@ export class App {
 
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
   async createExtractor(): Promise<Extractor> {
-    const { createExtractor } = await import("./extract/index.js");
+    const { createExtractor } = await import("./extract/extractor.js");
     return createExtractor(this.config.extract, {
       log: (level, message, data) => this.logger[level](message, data),
     });
@@ -169,8 +168,12 @@ export class App {
     };
   }
 
-  /** The mail source (`mail.accounts`); `store` defaults to the app's own. */
-  createMailIntake(onTaken?: (taken: TakenMessage) => void, store: Store = this.store): MailIntake {
+  /** The mail source (`mail.accounts`); `store` defaults to the app's own. IMAP is loaded only here. */
+  async createMailIntake(
+    onTaken?: (taken: TakenMessage) => void,
+    store: Store = this.store,
+  ): Promise<MailIntake> {
+    const { MailIntake } = await import("./intake/mail/mail-intake.js");
     return new MailIntake({
       config: this.config,
       store,
@@ -210,15 +213,22 @@ export class App {
     });
   }
 
-  /** The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). */
-  createOutboxWorker(
+  /**
+   * The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). The
+   * handler kinds are loaded only here, so reading commands start without them.
+   */
+  async createOutboxWorker(
     owner: string,
     options: {
       documentIds?: readonly number[];
       onFinished?: (run: HandlerRunRecord) => void;
       storage?: StorageGuard;
     } = {},
-  ): OutboxWorker {
+  ): Promise<OutboxWorker> {
+    const [{ OutboxWorker }, { createHandlerRegistry }] = await Promise.all([
+      import("./handlers/outbox-worker.js"),
+      import("./handlers/index.js"),
+    ]);
     return new OutboxWorker({
       services: this.handlerServices(),
       registry: createHandlerRegistry(),

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { laneOf } from "../extract/lane.js";
 import { nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { Store } from "../store/store.js";
@@ -126,7 +127,14 @@ function insertNew(
   now: string,
 ): DocumentRecord {
   const document = store.documents.insert(
-    { sha256: file.sha256, path: file.path, name, size: file.size, status: "queued" },
+    {
+      sha256: file.sha256,
+      path: file.path,
+      name,
+      size: file.size,
+      status: "queued",
+      lane: laneOf(name, file.size),
+    },
     now,
   );
   store.events.add(
