@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { App } from "./app.js";
 import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fallback-policy.js";
-import { checkModelHealth } from "./classify/ollama-health.js";
+import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
@@ -95,9 +95,10 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     });
   process.on("unhandledRejection", onRejection);
 
-  const health = await checkModelHealth(config.model);
+  const health = await checkAnyHost(config.model);
   recordServerContact(store.meta, health, nowIso());
-  if (health.ok) logger.info(`model ${config.model.name} at ${config.model.host} is ready`);
+  if (health.ok)
+    logger.info(`model ${config.model.name} at ${config.model.hosts.map((h) => h.url).join(", ")} is ready`);
   else if (fallsBackToBuiltin(config.model.fallback, store.meta)) {
     logger.warn(`${health.message}; classifying with the built-in classifier meanwhile (model.fallback)`);
   } else gate.close(health.message);
