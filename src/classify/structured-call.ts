@@ -83,7 +83,7 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
   const started = performance.now();
   let retries = 0;
   const call = (msgs: BaseMessage[]) =>
-    pRetry(() => dispatch(options.hosts, model, (to) => callOnce(to, schema, msgs, signal)), {
+    pRetry(() => dispatch(options.hosts, model, (to) => callOnce(to, schema, msgs, signal), signal), {
       retries: model.maxRetries,
       minTimeout: options.retryDelayMs ?? 1000,
       factor: 2,
@@ -139,9 +139,10 @@ async function dispatch(
   hosts: ModelHosts | undefined,
   model: ModelConfig,
   request: (model: ModelConfig) => Promise<Omit<CallResult, "host">>,
+  signal: AbortSignal | undefined,
 ): Promise<CallResult> {
   if (!hosts) return { ...(await request(model)), host: model.host };
-  const { value, host } = await hosts.call(model, request);
+  const { value, host } = await hosts.call(model, request, signal);
   return { ...value, host };
 }
 

@@ -49,6 +49,8 @@ export interface HostAnswer<R> {
  */
 export class ModelHosts {
   private readonly hosts: Host[];
+  /** Requests waiting for a free slot. */
+  private readonly waiters: (() => void)[] = [];
 
   constructor(options: ModelHostsOptions) {
     this.hosts = options.hosts.map((host) => ({
@@ -87,11 +89,19 @@ export class ModelHosts {
    * Runs `request` with `model.host` set to the chosen host, failing over to the other hosts as described above.
    * `request` must throw ModelCallError (see toModelCallError); `cancelled` and `fatal` errors are passed on at once.
    */
-  async call<R>(model: ModelConfig, request: (model: ModelConfig) => Promise<R>): Promise<HostAnswer<R>> {
+  async call<R>(
+    model: ModelConfig,
+    request: (model: ModelConfig) => Promise<R>,
+    signal?: AbortSignal,
+  ): Promise<HostAnswer<R>> {
     const tried = new Set<Host>();
     const faults: { host: Host; error: ModelCallError }[] = [];
     for (;;) {
       const host = this.acquire(tried);
+      if (host === "busy") {
+        await this.slotFreed(signal);
+        continue;
+      }
       if (!host) throw this.noHostLeft(faults);
       tried.add(host);
       host.inFlight += 1;
@@ -108,6 +118,8 @@ export class ModelHosts {
         if (this.hosts.length === 1) throw error;
       } finally {
         host.inFlight -= 1;
+        // every waiter looks again: a slot is free, or the host's breaker opened and there is nothing to wait for
+        for (const wake of this.waiters.splice(0)) wake();
       }
     }
   }
@@ -126,12 +138,39 @@ export class ModelHosts {
     return false;
   }
 
-  /** The least-loaded host not tried yet whose breaker lets a request through (ties: configuration order). */
-  private acquire(tried: ReadonlySet<Host>): Host | undefined {
-    const candidates = this.hosts
-      .filter((h) => !tried.has(h) && h.breaker.state !== "open")
-      .sort((a, b) => a.inFlight / a.parallel - b.inFlight / b.parallel);
-    return candidates.find((h) => h.breaker.tryAcquire());
+  /**
+   * A host not tried yet whose breaker lets a request through and that has a free slot (in flight < parallel): a
+   * half-open one first (its trial decides whether it is back), then the least-loaded (ties: configuration order).
+   * "busy" when such hosts exist but all their slots are taken: the request waits here, not in Ollama's queue,
+   * where its timeout would run.
+   */
+  private acquire(tried: ReadonlySet<Host>): Host | "busy" | undefined {
+    const rank = (h: Host) => (h.breaker.state === "half_open" ? -1 : h.inFlight / h.parallel);
+    const usable = this.hosts.filter((h) => !tried.has(h) && h.breaker.state !== "open");
+    const free = usable.filter((h) => h.inFlight < h.parallel).sort((a, b) => rank(a) - rank(b));
+    const host = free.find((h) => h.breaker.tryAcquire());
+    if (host) return host;
+    return usable.some((h) => h.inFlight >= h.parallel) ? "busy" : undefined;
+  }
+
+  /** Resolves when a request ends (a slot is free, or a breaker may have changed); rejects when `signal` aborts. */
+  private slotFreed(signal: AbortSignal | undefined): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) {
+        reject(new ModelCallError("cancelled", "cancelled: docsort is stopping"));
+        return;
+      }
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      const onAbort = () => {
+        this.waiters.splice(this.waiters.indexOf(wake), 1);
+        reject(new ModelCallError("cancelled", "cancelled: docsort is stopping"));
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiters.push(wake);
+    });
   }
 
   private noHostLeft(faults: readonly { host: Host; error: ModelCallError }[]): ModelCallError {
