@@ -13,6 +13,12 @@ export interface ModelHostsOptions {
   now?: () => number;
 }
 
+/**
+ * Requests a host gets beyond its `parallel`: one waits in Ollama's queue, so a slot that frees starts the next
+ * prompt at once instead of waiting for docsort to send it; more would only wait there with their timeout running.
+ */
+export const QUEUED_AT_HOST = 1;
+
 /** One host as the dispatcher sees it right now. */
 export interface HostLoad {
   url: string;
@@ -139,18 +145,18 @@ export class ModelHosts {
   }
 
   /**
-   * A host not tried yet whose breaker lets a request through and that has a free slot (in flight < parallel): a
-   * half-open one first (its trial decides whether it is back), then the least-loaded (ties: configuration order).
-   * "busy" when such hosts exist but all their slots are taken: the request waits here, not in Ollama's queue,
-   * where its timeout would run.
+   * A host not tried yet whose breaker lets a request through and that has room (see QUEUED_AT_HOST): a half-open
+   * one first (its trial decides whether it is back), then the least-loaded (ties: configuration order). "busy"
+   * when such hosts exist but are full: the request waits here, not in Ollama's queue, where its timeout would run.
    */
   private acquire(tried: ReadonlySet<Host>): Host | "busy" | undefined {
     const rank = (h: Host) => (h.breaker.state === "half_open" ? -1 : h.inFlight / h.parallel);
+    const full = (h: Host) => h.inFlight >= h.parallel + QUEUED_AT_HOST;
     const usable = this.hosts.filter((h) => !tried.has(h) && h.breaker.state !== "open");
-    const free = usable.filter((h) => h.inFlight < h.parallel).sort((a, b) => rank(a) - rank(b));
+    const free = usable.filter((h) => !full(h)).sort((a, b) => rank(a) - rank(b));
     const host = free.find((h) => h.breaker.tryAcquire());
     if (host) return host;
-    return usable.some((h) => h.inFlight >= h.parallel) ? "busy" : undefined;
+    return usable.some(full) ? "busy" : undefined;
   }
 
   /** Resolves when a request ends (a slot is free, or a breaker may have changed); rejects when `signal` aborts. */
