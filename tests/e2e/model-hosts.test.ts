@@ -93,6 +93,50 @@ describe("docsort with several model hosts (model.hosts)", () => {
     expect(text.stdout).toContain(`${fromSecond} documents`);
   });
 
+  it("every host down: documents wait; the first host that comes back takes them all", async () => {
+    const port = Number(new URL(second.url).port);
+    env.writeConfig({
+      intake: { stableMs: 100 },
+      model: {
+        fallback: "wait",
+        hosts: [
+          { url: env.server.url, parallel: 1 },
+          { url: second.url, parallel: 1 },
+        ],
+      },
+    });
+    const expected = dropFiles(6);
+    await Promise.all([env.server.close(), second.close()]);
+    const watch = startDocsort(["watch"], env);
+    try {
+      await waitUntil(
+        () => {
+          const documents = readDocuments(env.home);
+          return (
+            documents.length === 6 &&
+            documents.every((d) => d.status === "queued" && d.classifications === 0) &&
+            /no model host can be used/.test(watch.stderr)
+          );
+        },
+        "every document waiting for the model, and one line saying why",
+        120_000,
+      );
+
+      second = await startOllamaServer({ port });
+      second.script(echoCategory(0));
+      await waitUntil(
+        () => readDocuments(env.home).every((d) => d.status === "done"),
+        "every document done by the host that came back",
+        120_000,
+      );
+      for (const document of readDocuments(env.home))
+        expect(document.category).toBe(expected.get(document.name));
+      expect(readClassifications(env.home).every((c) => hostOf(c.details) === second.url)).toBe(true);
+    } finally {
+      await watch.stop();
+    }
+  });
+
   it("doctor checks and names every host", async () => {
     // (no database yet: doctor fails for that; only the model checks matter here)
     const both = await runDocsort(["doctor"], env);
