@@ -103,6 +103,28 @@ describe("several model hosts (real HTTP to two loopback Ollama servers)", () =>
     expect(b.requests.length).toBe(3);
   });
 
+  it("a request waiting for a free slot ends when docsort stops, and is never sent", async () => {
+    const a = await server();
+    a.script(() => ({ kind: "hang" }));
+    const { classifier } = setup([{ url: a.url, parallel: 1 }]);
+    const stop = new AbortController();
+    const running = Array.from({ length: 1 + QUEUED_AT_HOST }, (_, i) =>
+      classifier.classify({ text: documentText(i), name: "x" }, stop.signal).catch((e: unknown) => e),
+    );
+    await waitUntil(() => a.activeRequests === 1 + QUEUED_AT_HOST, "the host full");
+    const waiting = classifier
+      .classify({ text: documentText(9), name: "x" }, stop.signal)
+      .catch((e: unknown) => e);
+    stop.abort();
+    const errors = await Promise.all([...running, waiting]);
+    // p-retry rejects with the signal's reason (AbortError) as soon as the signal aborts, in flight or waiting
+    for (const error of errors) {
+      const cancelled = error instanceof ModelCallError && error.kind === "cancelled";
+      expect(cancelled || (error instanceof Error && error.name === "AbortError"), String(error)).toBe(true);
+    }
+    expect(a.requests).toHaveLength(1 + QUEUED_AT_HOST);
+  });
+
   it("a host killed mid-run: its requests in flight are answered by the other at once, not counted as failures", async () => {
     const [a, b] = [await server(), await server()];
     a.script(echo(50));
