@@ -172,6 +172,26 @@ describe("several model hosts (real HTTP to two loopback Ollama servers)", () =>
     expect(modelHosts.loads()[0]?.state).toBe("open");
   });
 
+  it("a host without the model is taken out at once; the other answers", async () => {
+    const [a, b] = [await server(), await server()];
+    a.script(echo());
+    b.setModels([]);
+    const { classifier, modelHosts } = setup(
+      [
+        { url: b.url, parallel: 1 },
+        { url: a.url, parallel: 1 },
+      ],
+      { failures: 5, openMs: 60_000 },
+    );
+    const results: LlmClassification[] = [];
+    for (let i = 0; i < 3; i += 1)
+      results.push(await classifier.classify({ text: documentText(i), name: "x" }));
+    expectRight(results);
+    expect(results.every((r) => r.host === a.url && r.retries === 0)).toBe(true);
+    expect(b.requests.length).toBe(1);
+    expect(modelHosts.loads()[0]?.state).toBe("open");
+  });
+
   it("a host that comes back is probed (half-open) and used again", async () => {
     const [a, b] = [await server(), await server()];
     a.script(echo());
