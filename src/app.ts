@@ -1,9 +1,10 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { recordServerContact } from "./classify/builtin/fallback-policy.js";
-import { CircuitBreaker, describeBreakerChange } from "./classify/circuit-breaker.js";
+import { describeBreakerChange } from "./classify/circuit-breaker.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
-import { checkModelHealth } from "./classify/ollama-health.js";
+import { checkAnyHost } from "./classify/hosts/hosts-health.js";
+import { ModelHosts } from "./classify/hosts/model-hosts.js";
 import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
@@ -40,7 +41,7 @@ export interface GlobalOptions extends ConfigOverrides {
 /** The composition root: configuration is read once here, and every part is built from it. */
 export class App {
   private opened: Store | undefined;
-  private breaker: CircuitBreaker | undefined;
+  private hosts: ModelHosts | undefined;
 
   private constructor(
     readonly config: Config,
@@ -94,17 +95,17 @@ export class App {
     return new BlobStore(path.join(this.config.home, "blobs"));
   }
 
-  /** The model server's circuit breaker, shared by classification and the invoice workflow. */
-  get modelBreaker(): CircuitBreaker {
+  /** The model hosts, each with its circuit breaker, shared by classification and the invoice workflow. */
+  get modelHosts(): ModelHosts {
     const { reliability, model } = this.config;
-    this.breaker ??= new CircuitBreaker({
-      name: model.host,
-      failureThreshold: reliability.breakerFailures,
-      openMs: reliability.breakerOpenMs,
-      maxOpenMs: reliability.breakerMaxOpenMs,
+    this.hosts ??= new ModelHosts({
+      hosts: model.hosts,
+      breakerFailures: reliability.breakerFailures,
+      breakerOpenMs: reliability.breakerOpenMs,
+      breakerMaxOpenMs: reliability.breakerMaxOpenMs,
       onStateChange: (change) => this.logger.warn(describeBreakerChange(change)),
     });
-    return this.breaker;
+    return this.hosts;
   }
 
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
@@ -134,7 +135,7 @@ export class App {
       calibration: createTokenCalibration(this.storedMeta()),
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
-      breaker: this.modelBreaker,
+      hosts: this.modelHosts,
     });
     const store = () => this.existingStore();
     const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));
@@ -143,7 +144,7 @@ export class App {
 
   createGate(onOpen: () => void): ModelGate {
     const probe = async () => {
-      const health = await checkModelHealth(this.config.model);
+      const health = await checkAnyHost(this.config.model, (url) => this.modelHosts.markReachable(url));
       try {
         recordServerContact(this.store.meta, health, nowIso());
       } catch (error) {
@@ -209,7 +210,7 @@ export class App {
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>
         this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),
-      breaker: this.modelBreaker,
+      hosts: this.modelHosts,
     });
   }
 

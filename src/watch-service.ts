@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { App } from "./app.js";
 import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fallback-policy.js";
-import { checkModelHealth } from "./classify/ollama-health.js";
+import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
@@ -32,7 +32,7 @@ export interface WatchResult {
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
   // the model server is asked while the rest loads (handler kinds, LangChain)
-  const healthCheck = checkModelHealth(config.model);
+  const healthCheck = checkAnyHost(config.model);
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
@@ -99,7 +99,8 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
 
   const health = await healthCheck;
   recordServerContact(store.meta, health, nowIso());
-  if (health.ok) logger.info(`model ${config.model.name} at ${config.model.host} is ready`);
+  if (health.ok)
+    logger.info(`model ${config.model.name} at ${config.model.hosts.map((h) => h.url).join(", ")} is ready`);
   else if (fallsBackToBuiltin(config.model.fallback, store.meta)) {
     logger.warn(`${health.message}; classifying with the built-in classifier meanwhile (model.fallback)`);
   } else gate.close(health.message);

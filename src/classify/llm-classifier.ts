@@ -1,6 +1,5 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { Category, ModelConfig } from "../config/schema.js";
-import type { CircuitBreaker } from "./circuit-breaker.js";
 import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
   buildClassificationSchema,
@@ -8,6 +7,7 @@ import {
   type ModelClassification,
 } from "./classification-schema.js";
 import { callFitted, type FittedCall, structuredOptions } from "./fitted-call.js";
+import type { ModelHosts } from "./hosts/model-hosts.js";
 import { InvalidModelOutputError, type ModelCallError } from "./model-errors.js";
 import { parseCutOutput } from "./parse-model-output.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
@@ -36,6 +36,8 @@ export interface LlmClassification extends ModelClassification {
   rawOutput: string;
   /** Transport retries before a call went through. */
   retries: number;
+  /** The model host that answered (its base URL). */
+  host: string;
   warnings: string[];
   /**
    * Why a person must review this answer whatever its confidence: the server cut the prompt twice, or the answer
@@ -53,7 +55,8 @@ export interface LlmClassifierOptions {
   /** First retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
-  breaker?: CircuitBreaker;
+  /** Where model requests go (default: `model.host` alone). */
+  hosts?: ModelHosts;
 }
 
 /** A cut answer is asked for again with this many times the output budget. */
@@ -86,7 +89,7 @@ export class LlmClassifier {
       salvage: (raw) => salvageConfidence(raw, this.schema),
       retryDelayMs: this.options.retryDelayMs,
       onRetry: this.options.onRetry,
-      breaker: this.options.breaker,
+      hosts: this.options.hosts,
       signal,
     });
     const warnings = [...call.warnings];
@@ -111,6 +114,7 @@ export class LlmClassifier {
       attempts: call.attempts,
       rawOutput: call.rawOutputs.join("\n---\n"),
       retries: outcome.retries,
+      host: outcome.host,
       warnings,
       ...(reviewReason ? { reviewReason } : {}),
     };
@@ -141,7 +145,7 @@ export class LlmClassifier {
           salvage: (raw) => salvageConfidence(raw, this.schema),
           retryDelayMs: this.options.retryDelayMs,
           onRetry: this.options.onRetry,
-          breaker: this.options.breaker,
+          hosts: this.options.hosts,
           signal,
         },
         [...fitted.messages, new HumanMessage(SHORTER)],

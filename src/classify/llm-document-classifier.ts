@@ -33,6 +33,7 @@ export class LlmDocumentClassifier implements DocumentClassifier {
       details: {
         omittedChars: result.omittedChars,
         retries: result.retries,
+        host: result.host,
         ...(examples.length > 0
           ? {
               examples: examples.map((e) => ({

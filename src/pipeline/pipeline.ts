@@ -8,7 +8,7 @@ import type { PipelineContext, StageOutcome } from "./context.js";
 import { runExtraction } from "./extract-stage.js";
 
 /**
- * Requests sent beyond model.parallel: the server queues them, so a slot that frees takes the next prompt at once
+ * Requests sent beyond model.parallel, per model host: the server queues them, so a slot that frees takes the next prompt at once
  * instead of idling while docsort records the answer and prepares the next request.
  */
 const QUEUED_AT_SERVER = 1;
@@ -172,7 +172,11 @@ export class Pipeline {
   }
 
   private startClassifications(): void {
-    while (!this.stopped && this.classifying < this.ctx.config.model.parallel + QUEUED_AT_SERVER) {
+    while (
+      !this.stopped &&
+      this.classifying <
+        this.ctx.config.model.parallel + QUEUED_AT_SERVER * this.ctx.config.model.hosts.length
+    ) {
       const document = this.readyForModel.shift();
       if (!document) return;
       this.classifying += 1;

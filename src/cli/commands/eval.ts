@@ -85,6 +85,7 @@ async function createLlm(app: App, findExamples: ExampleFinder) {
     model: app.config.model,
     categories: app.config.taxonomy,
     prompt: loadPromptTemplate(app.config.prompts, "classify"),
+    hosts: app.modelHosts,
   });
   return new LlmDocumentClassifier(llm, findExamples);
 }
