@@ -100,9 +100,23 @@ export class TmuxPane {
     const deadline = Date.now() + timeoutMs;
     while (!condition()) {
       if (Date.now() > deadline)
-        throw new Error(`timed out waiting for ${what}; the screen:\n${this.screen().join("\n")}`);
+        throw new Error(
+          `timed out waiting for ${what}; ${this.processState()}; the screen:\n${this.screen().join("\n")}`,
+        );
       await new Promise((resolve) => setTimeout(resolve, 100));
     }
+  }
+
+  /** Whether the pane's program still runs, and if so what it is doing (`ps`): for a failure message. */
+  private processState(): string {
+    const [dead = "", pid = ""] = this.tmux("display-message", "-p", "-t", "test", "#{pane_dead}|#{pane_pid}")
+      .trim()
+      .split("|");
+    if (dead === "1") return `the program ended (status ${String(this.exitStatus())})`;
+    const ps = spawnSync("ps", ["-o", "pid,stat,wchan:20,etime,time,args", "--pid", pid, "--ppid", pid], {
+      encoding: "utf8",
+    });
+    return `the program is still running:\n${ps.stdout.trim()}`;
   }
 
   /** Kills the tmux server and with it the program in the pane (and its process group). */
