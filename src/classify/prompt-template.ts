@@ -99,10 +99,7 @@ function checkFixedPart(file: string, fixed: string): void {
   }
 }
 
-function splitSections(
-  file: string,
-  source: string,
-): { system: string; user: string; fixedUser: string } {
+function splitSections(file: string, source: string): { system: string; user: string; fixedUser: string } {
   const systemAt = source.indexOf(SYSTEM_MARK);
   const userAt = source.indexOf(USER_MARK);
   if (systemAt < 0 || userAt < 0 || userAt < systemAt) {
