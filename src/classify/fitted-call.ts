@@ -20,6 +20,8 @@ export interface FittedCallOptions<T> {
   values: (text: string, truncated: boolean, omittedChars: number) => PromptValues;
   text: string;
   schema: z.ZodObject & z.ZodType<T>;
+  /** See StructuredCallOptions.format. */
+  format?: z.ZodObject | undefined;
   repairInstruction: (problem: string) => string;
   /** See StructuredCallOptions.salvage. */
   salvage?: ((raw: string) => Salvaged<T> | undefined) | undefined;
@@ -78,6 +80,7 @@ export function structuredOptions<T>(
   return {
     model: options.model,
     schema: options.schema,
+    ...(options.format ? { format: options.format } : {}),
     messages,
     repairInstruction: options.repairInstruction,
     ...(options.salvage ? { salvage: options.salvage } : {}),

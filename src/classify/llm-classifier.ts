@@ -1,11 +1,16 @@
 import { HumanMessage } from "@langchain/core/messages";
+import type { z } from "zod";
 import type { Category, ModelConfig } from "../config/schema.js";
 import type { CircuitBreaker } from "./circuit-breaker.js";
 import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
+  ANSWER_MAX_TOKENS,
+  buildAnswerCheck,
   buildClassificationSchema,
   type ClassificationSchema,
+  EVIDENCE_MAX_CHARS,
   type ModelClassification,
+  SUMMARY_MAX_CHARS,
 } from "./classification-schema.js";
 import { callFitted, type FittedCall, structuredOptions } from "./fitted-call.js";
 import { InvalidModelOutputError, type ModelCallError } from "./model-errors.js";
@@ -61,10 +66,15 @@ const CUT_BUDGET_FACTOR = 2;
 
 export class LlmClassifier {
   private readonly schema: ClassificationSchema;
+  private readonly format: z.ZodObject;
+  /** The configured model, with num_predict bounded by what an answer within the schema's limits can take. */
+  private readonly model: ModelConfig;
   private readonly calibration: TokenCalibration;
 
   constructor(private readonly options: LlmClassifierOptions) {
-    this.schema = buildClassificationSchema(options.categories);
+    this.schema = buildAnswerCheck(options.categories);
+    this.format = buildClassificationSchema(options.categories);
+    this.model = { ...options.model, numPredict: Math.min(options.model.numPredict, ANSWER_MAX_TOKENS) };
     this.calibration = options.calibration ?? createTokenCalibration();
   }
 
@@ -73,7 +83,8 @@ export class LlmClassifier {
   }
 
   async classify(request: ClassifyRequest, signal?: AbortSignal): Promise<LlmClassification> {
-    const { model, prompt } = this.options;
+    const { prompt } = this.options;
+    const { model } = this;
     const started = performance.now();
     const call = await callFitted({
       model,
@@ -82,6 +93,7 @@ export class LlmClassifier {
       values: (text, truncated, omitted) => this.promptValues(request, text, truncated, omitted),
       text: request.text,
       schema: this.schema,
+      format: this.format,
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
       salvage: (raw) => salvageConfidence(raw, this.schema),
       retryDelayMs: this.options.retryDelayMs,
@@ -97,8 +109,8 @@ export class LlmClassifier {
       : (salvaged ?? evidenceProblem(value.evidence));
     return {
       ...value,
-      summary: oneLine(value.summary, 300),
-      evidence: oneLine(value.evidence, 300),
+      summary: oneLine(value.summary, SUMMARY_MAX_CHARS),
+      evidence: oneLine(value.evidence, EVIDENCE_MAX_CHARS),
       model: model.name,
       promptHash: prompt.hash,
       numCtx: model.numCtx,
@@ -128,7 +140,7 @@ export class LlmClassifier {
   ): Promise<{ value: ModelClassification; salvaged?: string | undefined }> {
     const { outcome, fitted } = call;
     if (outcome.kind === "answer") return { value: outcome.value, salvaged: outcome.salvaged };
-    const { model } = this.options;
+    const { model } = this;
     const room = model.numCtx - fitted.estimatedTokens - Math.ceil(model.numCtx * model.safetyMargin);
     const larger = Math.max(model.numPredict, Math.min(model.numPredict * CUT_BUDGET_FACTOR, room));
     const cut = `the answer was cut at the output limit (num_predict ${model.numPredict})`;
@@ -137,6 +149,7 @@ export class LlmClassifier {
         {
           model: { ...model, numPredict: larger },
           schema: this.schema,
+          format: this.format,
           repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
           salvage: (raw) => salvageConfidence(raw, this.schema),
           retryDelayMs: this.options.retryDelayMs,
@@ -187,7 +200,7 @@ export class LlmClassifier {
 
 const SHORTER =
   "Your previous answer was cut off at the output limit. Answer again with one short JSON object: a summary of at " +
-  "most 20 words and an evidence quote of at most 12 words.";
+  "most 12 words and an evidence quote of at most 8 words.";
 
 /** The complete category and confidence of cut answers (the first that has both), with whatever else is complete. */
 function salvage(raws: readonly string[], schema: ClassificationSchema): ModelClassification | undefined {

@@ -9,8 +9,10 @@ import { parseModelOutput } from "./parse-model-output.js";
 
 export interface StructuredCallOptions<T> {
   model: ModelConfig;
-  /** Sent as the JSON Schema `format`, and used to check the answer. */
+  /** Sent as the JSON Schema `format` (unless `format` is given), and used to check the answer. */
   schema: z.ZodObject & z.ZodType<T>;
+  /** Sent as `format` instead of `schema` when the server may be held to more than the answer is checked for. */
+  format?: z.ZodObject | undefined;
   messages: BaseMessage[];
   /** What to tell the model when its first answer did not match the schema. */
   repairInstruction: (problem: string) => string;
@@ -77,10 +79,11 @@ interface CallResult {
  */
 export async function callStructured<T>(options: StructuredCallOptions<T>): Promise<StructuredOutcome<T>> {
   const { model, schema, messages, signal } = options;
+  const format = options.format ?? schema;
   const started = performance.now();
   let retries = 0;
   const call = (msgs: BaseMessage[]) =>
-    pRetry(() => guardedCall(options.breaker, () => callOnce(model, schema, msgs, signal)), {
+    pRetry(() => guardedCall(options.breaker, () => callOnce(model, format, msgs, signal)), {
       retries: model.maxRetries,
       minTimeout: options.retryDelayMs ?? 1000,
       factor: 2,
