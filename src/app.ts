@@ -136,6 +136,10 @@ export class App {
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
       breaker: this.modelBreaker,
+      budget: {
+        firstPassTokens: this.config.tokens.firstPass,
+        escalateBelow: this.config.review.minConfidence,
+      },
     });
     const store = () => this.existingStore();
     const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));

@@ -47,6 +47,24 @@ export interface LlmClassification extends ModelClassification {
    * was salvaged or implausible (see classification-checks.ts).
    */
   reviewReason?: string;
+  /** Characters of document text in the prompt of the answer (head and tail with the omission marker). */
+  sentChars: number;
+  /** Estimated tokens of that text. */
+  sentTokens: number;
+  /** The first answer, to a shortened text, was unsure: the document was sent again with more of its text. */
+  escalated: boolean;
+  /** The first pass of an escalated document: what it sent and answered. */
+  firstPass?: { category: string; confidence: number; sentChars: number; sentTokens: number };
+}
+
+/**
+ * How much of a document the first request sends: its beginning and end, `firstPassTokens` estimated tokens of it
+ * (0: as much as num_ctx allows). An answer less confident than `escalateBelow` (or one a person must review) to a
+ * text that was cut for this budget is asked for once more with as much text as num_ctx allows.
+ */
+export interface PromptBudget {
+  firstPassTokens: number;
+  escalateBelow: number;
 }
 
 export interface LlmClassifierOptions {
@@ -59,6 +77,8 @@ export interface LlmClassifierOptions {
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
   breaker?: CircuitBreaker;
+  /** Default: no first-pass budget; every request sends as much text as num_ctx allows. */
+  budget?: PromptBudget;
 }
 
 /** A cut answer is asked for again with this many times the output budget. */
@@ -82,7 +102,50 @@ export class LlmClassifier {
     return this.options.prompt.hash;
   }
 
+  /**
+   * Classifies within the prompt budget: a first request with the beginning and end of the text, and, when its answer
+   * is unsure and more text could be sent, a second one with as much as num_ctx allows (its prompt starts with the
+   * first one's, so Ollama's prefix cache spares most of the repeated part). Token counts are those of both requests.
+   */
   async classify(request: ClassifyRequest, signal?: AbortSignal): Promise<LlmClassification> {
+    const started = performance.now();
+    const budget = this.options.budget;
+    const cap = budget && budget.firstPassTokens > 0 ? budget.firstPassTokens : undefined;
+    const first = await this.pass(request, signal, cap);
+    const unsure =
+      first.reviewReason !== undefined ||
+      first.confidence < (budget?.escalateBelow ?? Number.NEGATIVE_INFINITY);
+    if (!first.capped || !unsure) {
+      const { capped: _, ...result } = first;
+      return { ...result, latencyMs: Math.round(performance.now() - started) };
+    }
+    const { capped: _, ...second } = await this.pass(request, signal, undefined);
+    const add = (a: number | null, b: number | null) => (a === null || b === null ? (b ?? a) : a + b);
+    return {
+      ...second,
+      promptTokens: add(first.promptTokens, second.promptTokens),
+      outputTokens: add(first.outputTokens, second.outputTokens),
+      attempts: first.attempts + second.attempts,
+      rawOutput: `${first.rawOutput}\n---\n${second.rawOutput}`,
+      retries: first.retries + second.retries,
+      warnings: [...first.warnings, ...second.warnings],
+      latencyMs: Math.round(performance.now() - started),
+      escalated: true,
+      firstPass: {
+        category: first.category,
+        confidence: first.confidence,
+        sentChars: first.sentChars,
+        sentTokens: first.sentTokens,
+      },
+    };
+  }
+
+  /** One classification request (with its repair, refit and cut-answer rounds) with at most `maxTextTokens`. */
+  private async pass(
+    request: ClassifyRequest,
+    signal: AbortSignal | undefined,
+    maxTextTokens: number | undefined,
+  ): Promise<LlmClassification & { capped: boolean }> {
     const { prompt } = this.options;
     const { model } = this;
     const started = performance.now();
@@ -92,6 +155,7 @@ export class LlmClassifier {
       prompt,
       values: (text, truncated, omitted) => this.promptValues(request, text, truncated, omitted),
       text: request.text,
+      maxTextTokens,
       schema: this.schema,
       format: this.format,
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
@@ -125,6 +189,10 @@ export class LlmClassifier {
       retries: outcome.retries,
       warnings,
       ...(reviewReason ? { reviewReason } : {}),
+      sentChars: fitted.text.length,
+      sentTokens: fitted.textTokens,
+      escalated: false,
+      capped: fitted.capped,
     };
   }
 

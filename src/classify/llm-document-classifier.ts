@@ -33,6 +33,8 @@ export class LlmDocumentClassifier implements DocumentClassifier {
       details: {
         omittedChars: result.omittedChars,
         retries: result.retries,
+        sent: { chars: result.sentChars, tokens: result.sentTokens, escalated: result.escalated },
+        ...(result.firstPass ? { firstPass: result.firstPass } : {}),
         ...(examples.length > 0
           ? {
               examples: examples.map((e) => ({

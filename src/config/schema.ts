@@ -176,6 +176,17 @@ const learningSchema = z.strictObject({
     ),
 });
 
+/** How many tokens a classification may spend (issue 11 §2): a generated or evaluated token is CPU time. */
+const tokensSchema = z.strictObject({
+  firstPass: z
+    .int()
+    .min(0)
+    .default(256)
+    .describe(
+      "Estimated tokens of document text in the first classification request: its beginning and end. An answer below review.minConfidence to a text cut for this budget is asked for once more with as much text as num_ctx allows. 0 always sends as much as num_ctx allows.",
+    ),
+});
+
 const builtinSchema = z.strictObject({
   skipModelAbove: z
     .number()
@@ -354,6 +365,7 @@ export const configFileSchema = z.strictObject({
   model: modelSchema.prefault({}),
   review: reviewSchema.prefault({}),
   learning: learningSchema.prefault({}),
+  tokens: tokensSchema.prefault({}),
   builtin: builtinSchema.prefault({}),
   log: logSchema.prefault({}),
   reliability: reliabilitySchema.prefault({}),

@@ -85,6 +85,7 @@ async function createLlm(app: App, findExamples: ExampleFinder) {
     model: app.config.model,
     categories: app.config.taxonomy,
     prompt: loadPromptTemplate(app.config.prompts, "classify"),
+    budget: { firstPassTokens: app.config.tokens.firstPass, escalateBelow: app.config.review.minConfidence },
   });
   return new LlmDocumentClassifier(llm, findExamples);
 }
