@@ -31,6 +31,8 @@ export interface LlmClassification extends ModelClassification {
   promptHash: string;
   numCtx: number;
   promptTokens: number | null;
+  /** Prompt tokens Ollama reused from its prefix cache, when it reports them (not part of promptTokens). */
+  promptCachedTokens: number | null;
   outputTokens: number | null;
   estimatedPromptTokens: number;
   latencyMs: number;
@@ -124,6 +126,7 @@ export class LlmClassifier {
     return {
       ...second,
       promptTokens: add(first.promptTokens, second.promptTokens),
+      promptCachedTokens: add(first.promptCachedTokens, second.promptCachedTokens),
       outputTokens: add(first.outputTokens, second.outputTokens),
       attempts: first.attempts + second.attempts,
       rawOutput: `${first.rawOutput}\n---\n${second.rawOutput}`,
@@ -179,6 +182,7 @@ export class LlmClassifier {
       promptHash: prompt.hash,
       numCtx: model.numCtx,
       promptTokens: outcome.promptTokens,
+      promptCachedTokens: outcome.promptCachedTokens,
       outputTokens: outcome.outputTokens,
       estimatedPromptTokens: fitted.estimatedTokens,
       latencyMs: Math.round(performance.now() - started),

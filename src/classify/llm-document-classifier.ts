@@ -34,6 +34,7 @@ export class LlmDocumentClassifier implements DocumentClassifier {
         omittedChars: result.omittedChars,
         retries: result.retries,
         sent: { chars: result.sentChars, tokens: result.sentTokens, escalated: result.escalated },
+        ...(result.promptCachedTokens !== null ? { promptCachedTokens: result.promptCachedTokens } : {}),
         ...(result.firstPass ? { firstPass: result.firstPass } : {}),
         ...(examples.length > 0
           ? {

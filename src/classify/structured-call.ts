@@ -41,6 +41,11 @@ export interface CallStats {
   attempts: number;
   rawOutputs: string[];
   promptTokens: number | null;
+  /**
+   * Prompt tokens the server took from its prefix cache instead of evaluating them, when it says so
+   * (`prompt_eval_cached_count`, ollama/ollama#17943); null when it does not.
+   */
+  promptCachedTokens: number | null;
   outputTokens: number | null;
   doneReason: string | undefined;
   /** Transport retries before a call went through. */
@@ -67,6 +72,7 @@ export type StructuredOutcome<T> = CallStats &
 interface CallResult {
   raw: string;
   promptTokens: number | null;
+  promptCachedTokens: number | null;
   outputTokens: number | null;
   doneReason: string | undefined;
 }
@@ -103,6 +109,7 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
     attempts: rawOutputs.length,
     rawOutputs,
     promptTokens: last.promptTokens,
+    promptCachedTokens: last.promptCachedTokens,
     outputTokens: last.outputTokens,
     doneReason: last.doneReason,
     retries,
@@ -165,9 +172,11 @@ async function callOnce(
     const usage = "usage_metadata" in raw ? (raw as AIMessage).usage_metadata : undefined;
     const metadata: Record<string, unknown> = raw.response_metadata ?? {};
     const doneReason = metadata.done_reason;
+    const cached = metadata.prompt_eval_cached_count;
     return {
       raw: content,
       promptTokens: usage?.input_tokens ?? null,
+      promptCachedTokens: typeof cached === "number" && Number.isFinite(cached) ? cached : null,
       outputTokens: usage?.output_tokens ?? null,
       doneReason: typeof doneReason === "string" ? doneReason : undefined,
     };
