@@ -122,11 +122,13 @@ export class App {
       { LlmDocumentClassifier },
       { loadPromptTemplate },
       { buildCascade, exampleFinder },
+      { examplePolicy },
     ] = await Promise.all([
       import("./classify/llm-classifier.js"),
       import("./classify/llm-document-classifier.js"),
       import("./classify/prompt-template.js"),
       import("./classify/build-cascade.js"),
+      import("./classify/example-selection.js"),
     ]);
     const llm = new LlmClassifier({
       model: this.config.model,
@@ -142,7 +144,11 @@ export class App {
       },
     });
     const store = () => this.existingStore();
-    const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));
+    const withExamples = new LlmDocumentClassifier(
+      llm,
+      exampleFinder(store, this.config.learning.examples),
+      examplePolicy(this.config),
+    );
     return buildCascade(this.config, store, withExamples);
   }
 

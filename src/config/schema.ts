@@ -185,6 +185,19 @@ const tokensSchema = z.strictObject({
     .describe(
       "Estimated tokens of document text in the first classification request: its beginning and end. An answer below review.minConfidence to a text cut for this budget is asked for once more with as much text as num_ctx allows. 0 always sends as much as num_ctx allows.",
     ),
+  exampleMinSimilarity: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.3)
+    .describe(
+      "A confirmed document (learning.examples) is shown to the model only when this alike the new one: the share of words the starts of both have in common (Dice, 0–1).",
+    ),
+  exampleTokens: z
+    .int()
+    .min(0)
+    .default(300)
+    .describe("Most estimated tokens the examples together may add to a classification prompt."),
 });
 
 const builtinSchema = z.strictObject({
