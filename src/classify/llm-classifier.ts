@@ -272,7 +272,7 @@ export class LlmClassifier {
 
 const SHORTER =
   "Your previous answer was cut off at the output limit. Answer again with one short JSON object: a summary of at " +
-  "most 12 words and an evidence quote of at most 8 words.";
+  "most 10 words and an evidence quote of at most 6 words.";
 
 /** The complete category and confidence of cut answers (the first that has both), with whatever else is complete. */
 function salvage(raws: readonly string[], schema: ClassificationSchema): ModelClassification | undefined {
