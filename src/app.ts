@@ -205,13 +205,15 @@ export class App {
   }
 
   async createInvoiceExtractor(): Promise<InvoiceFieldExtractor> {
-    const [{ LlmInvoiceExtractor }, { loadPromptTemplate }] = await Promise.all([
+    const [{ LlmInvoiceExtractor }, { loadPromptTemplate, taxonomyValues }] = await Promise.all([
       import("./invoices/llm-invoice-extractor.js"),
       import("./classify/prompt-template.js"),
     ]);
     return new LlmInvoiceExtractor({
       model: this.config.model,
-      prompt: loadPromptTemplate(this.config.prompts, "invoice"),
+      // the same taxonomy as the classification prompt: both start with the same system message, which Ollama's
+      // prefix cache then keeps for either
+      prompt: loadPromptTemplate(this.config.prompts, "invoice", taxonomyValues(this.config.taxonomy)),
       calibration: createTokenCalibration(this.storedMeta()),
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>

@@ -3,6 +3,7 @@ import type { ModelConfig } from "../config/schema.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
 import {
   estimateOptions,
+  FIRST_PASS_HEAD_SHARE,
   type FittedText,
   fitText,
   TEMPLATE_OVERHEAD_TOKENS,
@@ -42,7 +43,13 @@ export async function fitPrompt(
   const options = estimateOptions(model);
   const frame = estimateTokens(await prompt.renderText(values("", false, 0)), options);
   const room = textBudgetTokens(model, frame, factor);
-  const fitted = fitText(text, Math.min(room, maxTextTokens), options);
+  const capping = maxTextTokens < room;
+  const fitted = fitText(
+    text,
+    Math.min(room, maxTextTokens),
+    options,
+    capping ? FIRST_PASS_HEAD_SHARE : undefined,
+  );
   const filled = values(fitted.text, fitted.truncated, fitted.omittedChars);
   const rawTokens = estimateTokens(await prompt.renderText(filled), options) + TEMPLATE_OVERHEAD_TOKENS;
   return {
@@ -52,7 +59,7 @@ export async function fitPrompt(
     factor,
     estimatedTokens: Math.ceil(rawTokens * factor),
     textTokens: estimateTokens(fitted.text, options),
-    capped: fitted.truncated && maxTextTokens < room,
+    capped: fitted.truncated && capping,
   };
 }
 

@@ -42,7 +42,16 @@ export interface PromptTemplate {
   renderText(values: PromptValues): Promise<string>;
 }
 
-export function loadPromptTemplate(dir: string, name: string): PromptTemplate {
+/** The values of the taxonomy, the same for every document: the prompts' shared system message lists it. */
+export function taxonomyValues(categories: readonly { name: string; description: string }[]): PromptValues {
+  return { categories, category_names: categories.map((c) => c.name).join(", ") };
+}
+
+/**
+ * Loads prompts/<name>.md. `fixed` values (e.g. taxonomyValues) fill every rendering, under the values given then.
+ * Throws ConfigError for a missing file, a template that does not parse, or a per-document value in the fixed part.
+ */
+export function loadPromptTemplate(dir: string, name: string, fixed: PromptValues = {}): PromptTemplate {
   const file = path.join(dir, `${name}.md`);
   let source: string;
   try {
@@ -72,7 +81,7 @@ export function loadPromptTemplate(dir: string, name: string): PromptTemplate {
     });
   }
   const hash = createHash("sha256").update(source).digest("hex");
-  const render = (values: PromptValues) => template.formatMessages(values);
+  const render = (values: PromptValues) => template.formatMessages({ ...fixed, ...values });
   return {
     name,
     file,

@@ -181,7 +181,7 @@ const tokensSchema = z.strictObject({
   firstPass: z
     .int()
     .min(0)
-    .default(256)
+    .default(224)
     .describe(
       "Estimated tokens of document text in the first classification request: its beginning and end. An answer below review.minConfidence to a text cut for this budget is asked for once more with as much text as num_ctx allows. 0 always sends as much as num_ctx allows.",
     ),

@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadPromptTemplate, type PromptValues } from "../../src/classify/prompt-template.js";
+import { loadPromptTemplate, type PromptValues, taxonomyValues } from "../../src/classify/prompt-template.js";
 import { SHIPPED_PROMPTS } from "../../src/config/load-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { testConfig } from "../support/test-config.js";
@@ -65,12 +65,25 @@ describe("prompt templates: the fixed part first, what varies last", () => {
       // everything before the first per-document block is shared: no name, example or note comes earlier
       expect(shared).toBe(Math.min(fixedEnd(a), fixedEnd(b)));
       // and the shared part holds the instructions of both messages
-      expect(a.slice(0, shared)).toContain("Answer with a single JSON object");
+      expect(a.slice(0, shared)).toContain("answer with a single JSON object");
       expect(a.slice(0, shared)).toMatch(/between <document> and <\/document>/);
       // nothing fixed is left after the document to be evaluated again for each one
       expect(a.trimEnd().endsWith("</document>")).toBe(true);
     },
   );
+
+  it("the classification and invoice prompts open with the same system message, so a slot's cache serves both", async () => {
+    const values = { ...taxonomyValues(categories), document_name: "a.txt", document_text: "x" };
+    const [classify] = await loadPromptTemplate(SHIPPED_PROMPTS, "classify").render(values);
+    const [invoice] = await loadPromptTemplate(SHIPPED_PROMPTS, "invoice", taxonomyValues(categories)).render(
+      {
+        document_name: "b.pdf",
+        document_text: "y",
+      },
+    );
+    expect(classify?.content).toContain("- invoice: A bill from a seller");
+    expect(invoice?.content).toBe(classify?.content);
+  });
 
   it("refuses a per-document value before the per-document mark", () => {
     const dir = templateDir(
