@@ -55,8 +55,16 @@ export interface LlmClassification extends ModelClassification {
   sentTokens: number;
   /** The first answer, to a shortened text, was unsure: the document was sent again with more of its text. */
   escalated: boolean;
-  /** The first pass of an escalated document: what it sent and answered. */
-  firstPass?: { category: string; confidence: number; sentChars: number; sentTokens: number };
+  /** The first pass of an escalated document: what it sent, answered and cost (Ollama's counts). */
+  firstPass?: {
+    category: string;
+    confidence: number;
+    sentChars: number;
+    sentTokens: number;
+    promptTokens: number | null;
+    promptCachedTokens: number | null;
+    outputTokens: number | null;
+  };
 }
 
 /**
@@ -107,7 +115,8 @@ export class LlmClassifier {
   /**
    * Classifies within the prompt budget: a first request with the beginning and end of the text, and, when its answer
    * is unsure and more text could be sent, a second one with as much as num_ctx allows (its prompt starts with the
-   * first one's, so Ollama's prefix cache spares most of the repeated part). Token counts are those of both requests.
+   * first one's, so Ollama's prefix cache spares most of the repeated part). Token counts are Ollama's for the request
+   * that gave the answer; an escalated document's first request keeps its own in `firstPass`.
    */
   async classify(request: ClassifyRequest, signal?: AbortSignal): Promise<LlmClassification> {
     const started = performance.now();
@@ -122,12 +131,8 @@ export class LlmClassifier {
       return { ...result, latencyMs: Math.round(performance.now() - started) };
     }
     const { capped: _, ...second } = await this.pass(request, signal, undefined);
-    const add = (a: number | null, b: number | null) => (a === null || b === null ? (b ?? a) : a + b);
     return {
       ...second,
-      promptTokens: add(first.promptTokens, second.promptTokens),
-      promptCachedTokens: add(first.promptCachedTokens, second.promptCachedTokens),
-      outputTokens: add(first.outputTokens, second.outputTokens),
       attempts: first.attempts + second.attempts,
       rawOutput: `${first.rawOutput}\n---\n${second.rawOutput}`,
       retries: first.retries + second.retries,
@@ -139,6 +144,9 @@ export class LlmClassifier {
         confidence: first.confidence,
         sentChars: first.sentChars,
         sentTokens: first.sentTokens,
+        promptTokens: first.promptTokens,
+        promptCachedTokens: first.promptCachedTokens,
+        outputTokens: first.outputTokens,
       },
     };
   }

@@ -77,10 +77,11 @@ describe("classification on a token budget", () => {
       category: "contract",
       confidence: 0.91,
       escalated: true,
-      promptTokens: 5_300,
-      outputTokens: 61,
+      // Ollama's counts of the request that gave the answer; the first request's are kept with it
+      promptTokens: 5_000,
+      outputTokens: 31,
       attempts: 2,
-      firstPass: { category: "other", confidence: 0.4 },
+      firstPass: { category: "other", confidence: 0.4, promptTokens: 300, outputTokens: 30 },
     });
     expect(result.sentChars).toBeGreaterThan(result.firstPass?.sentChars ?? Number.POSITIVE_INFINITY);
   });
