@@ -1,10 +1,9 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { describe, expect, it } from "vitest";
 import { chooseExamples, examplePolicy, similarity } from "../../src/classify/example-selection.js";
-import { LlmClassifier } from "../../src/classify/llm-classifier.js";
 import { LlmDocumentClassifier } from "../../src/classify/llm-document-classifier.js";
-import { loadPromptTemplate } from "../../src/classify/prompt-template.js";
 import type { SimilarExample } from "../../src/store/examples-index.js";
-import { lastUserText, type OllamaServer, startOllamaServer } from "../support/ollama-server.js";
+import { testLlmClassifier, useOllamaServer } from "../support/llm-classifier.js";
+import { lastUserText } from "../support/ollama-server.js";
 import { testConfig } from "../support/test-config.js";
 
 const TAXI_1 =
@@ -58,23 +57,12 @@ describe("few-shot examples only when similar enough", () => {
 });
 
 describe("LlmDocumentClassifier with an example policy", () => {
-  let server: OllamaServer;
-  beforeAll(async () => {
-    server = await startOllamaServer();
-  });
-  afterAll(async () => {
-    await server.close();
-  });
-  beforeEach(() => server.reset());
+  const ollama = useOllamaServer();
 
   it("an example bm25 found at similarity ~0 is not sent; a similar one is, and both are recorded", async () => {
-    const config = testConfig({ model: { host: server.url } });
-    const llm = new LlmClassifier({
-      model: config.model,
-      categories: config.taxonomy,
-      prompt: loadPromptTemplate(config.prompts, "classify"),
-      retryDelayMs: 10,
-    });
+    const server = ollama();
+    const config = testConfig();
+    const llm = testLlmClassifier(server.url);
     const documents = new LlmDocumentClassifier(
       llm,
       () => [found(CONTRACT, 1, "contract"), found(TAXI_1, 2, "receipt")],

@@ -1,29 +1,17 @@
-import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { LlmClassifier, type PromptBudget } from "../../src/classify/llm-classifier.js";
+import { beforeEach, describe, expect, it } from "vitest";
+import type { PromptBudget } from "../../src/classify/llm-classifier.js";
 import { LlmDocumentClassifier } from "../../src/classify/llm-document-classifier.js";
-import { loadPromptTemplate } from "../../src/classify/prompt-template.js";
-import { lastUserText, type OllamaServer, startOllamaServer } from "../support/ollama-server.js";
-import { testConfig } from "../support/test-config.js";
+import { testLlmClassifier, useOllamaServer } from "../support/llm-classifier.js";
+import { lastUserText, type OllamaServer } from "../support/ollama-server.js";
 
+const ollama = useOllamaServer();
 let server: OllamaServer;
-
-beforeAll(async () => {
-  server = await startOllamaServer();
+beforeEach(() => {
+  server = ollama();
 });
-afterAll(async () => {
-  await server.close();
-});
-beforeEach(() => server.reset());
 
 function classifier(budget: PromptBudget | undefined) {
-  const config = testConfig({ model: { host: server.url } });
-  return new LlmClassifier({
-    model: config.model,
-    categories: config.taxonomy,
-    prompt: loadPromptTemplate(config.prompts, "classify"),
-    retryDelayMs: 10,
-    ...(budget ? { budget } : {}),
-  });
+  return testLlmClassifier(server.url, {}, budget ? { budget } : {});
 }
 
 const sure = { category: "contract", confidence: 0.91, summary: "A contract", evidence: "AGREEMENT" };

@@ -2,10 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { schemaAnswerModel } from "../../bench/emulator/answer-model.js";
 import { keywordClassifier } from "../../bench/emulator/keyword-classifier.js";
 import { type OllamaEmulator, startEmulator } from "../../bench/emulator/ollama-emulator.js";
-import { LlmClassifier } from "../../src/classify/llm-classifier.js";
 import { LlmDocumentClassifier } from "../../src/classify/llm-document-classifier.js";
-import { loadPromptTemplate } from "../../src/classify/prompt-template.js";
-import { testConfig } from "../support/test-config.js";
+import { testLlmClassifier } from "../support/llm-classifier.js";
 
 /**
  * Through the real ChatOllama client against the bench's Ollama emulator (one slot, per-slot prefix cache, Llama 3
@@ -27,13 +25,7 @@ afterAll(async () => {
 
 describe("Ollama's prefix cache", () => {
   it("the second document reuses the whole fixed part; the cached count goes into the details", async () => {
-    const config = testConfig({ model: { host: server.url } });
-    const llm = new LlmClassifier({
-      model: config.model,
-      categories: config.taxonomy,
-      prompt: loadPromptTemplate(config.prompts, "classify"),
-      retryDelayMs: 10,
-    });
+    const llm = testLlmClassifier(server.url);
     const documents = new LlmDocumentClassifier(llm);
     const first = await documents.classify({
       documentId: 1,
