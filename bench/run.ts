@@ -13,6 +13,7 @@ import { fileURLToPath } from "node:url";
 import { DOCSORT_BIN } from "../tests/support/run-docsort.js";
 import { burst } from "./scenarios/burst.js";
 import type { ScenarioContext } from "./scenarios/common.js";
+import { deflateBomb } from "./scenarios/deflate-bomb.js";
 import { largeStore } from "./scenarios/large-store.js";
 import { modelBound } from "./scenarios/model-bound.js";
 import { ocrMix } from "./scenarios/ocr-mix.js";
@@ -33,6 +34,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   "two-hosts": twoHosts,
   burst,
   store: largeStore,
+  "deflate-bomb": deflateBomb,
 };
 
 if (!existsSync(DOCSORT_BIN)) throw new Error("dist/main.js is missing: run npm run build first");

@@ -1,19 +1,19 @@
 import { existsSync } from "node:fs";
 import path from "node:path";
 import { recordServerContact } from "./classify/builtin/fallback-policy.js";
-import { CircuitBreaker, describeBreakerChange } from "./classify/circuit-breaker.js";
+import { describeBreakerChange } from "./classify/circuit-breaker.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
-import { checkModelHealth } from "./classify/ollama-health.js";
+import { checkAnyHost } from "./classify/hosts/hosts-health.js";
+import { ModelHosts } from "./classify/hosts/model-hosts.js";
 import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
 import { DocsortError } from "./errors.js";
 import type { Extractor } from "./extract/index.js";
 import type { HandlerServices } from "./handlers/handler-kind.js";
-import { createHandlerRegistry } from "./handlers/index.js";
-import { OutboxWorker } from "./handlers/outbox-worker.js";
+import type { OutboxWorker } from "./handlers/outbox-worker.js";
 import type { TakenMessage } from "./intake/mail/folder-context.js";
-import { MailIntake } from "./intake/mail/mail-intake.js";
+import type { MailIntake } from "./intake/mail/mail-intake.js";
 import type { InvoiceFieldExtractor } from "./invoices/invoice-field-extractor.js";
 import { createLogger, type LineSink, type Logger } from "./log/logger.js";
 import type { PipelineContext } from "./pipeline/context.js";
@@ -41,7 +41,7 @@ export interface GlobalOptions extends ConfigOverrides {
 /** The composition root: configuration is read once here, and every part is built from it. */
 export class App {
   private opened: Store | undefined;
-  private breaker: CircuitBreaker | undefined;
+  private hosts: ModelHosts | undefined;
 
   private constructor(
     readonly config: Config,
@@ -95,22 +95,22 @@ export class App {
     return new BlobStore(path.join(this.config.home, "blobs"));
   }
 
-  /** The model server's circuit breaker, shared by classification and the invoice workflow. */
-  get modelBreaker(): CircuitBreaker {
+  /** The model hosts, each with its circuit breaker, shared by classification and the invoice workflow. */
+  get modelHosts(): ModelHosts {
     const { reliability, model } = this.config;
-    this.breaker ??= new CircuitBreaker({
-      name: model.host,
-      failureThreshold: reliability.breakerFailures,
-      openMs: reliability.breakerOpenMs,
-      maxOpenMs: reliability.breakerMaxOpenMs,
+    this.hosts ??= new ModelHosts({
+      hosts: model.hosts,
+      breakerFailures: reliability.breakerFailures,
+      breakerOpenMs: reliability.breakerOpenMs,
+      breakerMaxOpenMs: reliability.breakerMaxOpenMs,
       onStateChange: (change) => this.logger.warn(describeBreakerChange(change)),
     });
-    return this.breaker;
+    return this.hosts;
   }
 
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
   async createExtractor(): Promise<Extractor> {
-    const { createExtractor } = await import("./extract/index.js");
+    const { createExtractor } = await import("./extract/extractor.js");
     return createExtractor(this.config.extract, {
       log: (level, message, data) => this.logger[level](message, data),
     });
@@ -137,7 +137,7 @@ export class App {
       calibration: createTokenCalibration(this.storedMeta()),
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
-      breaker: this.modelBreaker,
+      hosts: this.modelHosts,
       budget: {
         firstPassTokens: this.config.tokens.firstPass,
         escalateBelow: this.config.review.minConfidence,
@@ -154,7 +154,7 @@ export class App {
 
   createGate(onOpen: () => void): ModelGate {
     const probe = async () => {
-      const health = await checkModelHealth(this.config.model);
+      const health = await checkAnyHost(this.config.model, (url) => this.modelHosts.markReachable(url));
       try {
         recordServerContact(this.store.meta, health, nowIso());
       } catch (error) {
@@ -179,8 +179,12 @@ export class App {
     };
   }
 
-  /** The mail source (`mail.accounts`); `store` defaults to the app's own. */
-  createMailIntake(onTaken?: (taken: TakenMessage) => void, store: Store = this.store): MailIntake {
+  /** The mail source (`mail.accounts`); `store` defaults to the app's own. IMAP is loaded only here. */
+  async createMailIntake(
+    onTaken?: (taken: TakenMessage) => void,
+    store: Store = this.store,
+  ): Promise<MailIntake> {
+    const { MailIntake } = await import("./intake/mail/mail-intake.js");
     return new MailIntake({
       config: this.config,
       store,
@@ -218,19 +222,26 @@ export class App {
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>
         this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),
-      breaker: this.modelBreaker,
+      hosts: this.modelHosts,
     });
   }
 
-  /** The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). */
-  createOutboxWorker(
+  /**
+   * The outbox consumer; with `documentIds`, only the runs of those documents (what a CLI command created). The
+   * handler kinds are loaded only here, so reading commands start without them.
+   */
+  async createOutboxWorker(
     owner: string,
     options: {
       documentIds?: readonly number[];
       onFinished?: (run: HandlerRunRecord) => void;
       storage?: StorageGuard;
     } = {},
-  ): OutboxWorker {
+  ): Promise<OutboxWorker> {
+    const [{ OutboxWorker }, { createHandlerRegistry }] = await Promise.all([
+      import("./handlers/outbox-worker.js"),
+      import("./handlers/index.js"),
+    ]);
     return new OutboxWorker({
       services: this.handlerServices(),
       registry: createHandlerRegistry(),

@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { App } from "./app.js";
 import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fallback-policy.js";
-import { checkModelHealth } from "./classify/ollama-health.js";
+import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
@@ -31,13 +31,15 @@ export interface WatchResult {
 /** The daemon: intake feeds the store, the pipeline drains it. With `once`, it returns when all is final. */
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
+  // the model server is asked while the rest loads (handler kinds, LangChain)
+  const healthCheck = checkAnyHost(config.model);
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
-  const outbox = app.createOutboxWorker(lease.id, {
+  const outbox = await app.createOutboxWorker(lease.id, {
     storage,
     onFinished: (run) => {
       // a run that keeps failing the same way (the model is down) is reported once, not at every retry
@@ -49,7 +51,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   });
   const extractor = await app.createExtractor();
   let pipeline: Pipeline | undefined;
-  const gate = app.createGate(() => pipeline?.wake());
+  const gate = app.createGate(() => pipeline?.wake(true));
   pipeline = new Pipeline(
     { ...(await app.pipelineContext(lease.id, extractor, gate)), storage },
     {
@@ -78,7 +80,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
 
   const mail =
     config.mail.accounts.length > 0
-      ? app.createMailIntake((taken) => {
+      ? await app.createMailIntake((taken) => {
           options.reporter.line(describeTaken(taken));
           pipeline?.wake();
         })
@@ -95,9 +97,10 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     });
   process.on("unhandledRejection", onRejection);
 
-  const health = await checkModelHealth(config.model);
+  const health = await healthCheck;
   recordServerContact(store.meta, health, nowIso());
-  if (health.ok) logger.info(`model ${config.model.name} at ${config.model.host} is ready`);
+  if (health.ok)
+    logger.info(`model ${config.model.name} at ${config.model.hosts.map((h) => h.url).join(", ")} is ready`);
   else if (fallsBackToBuiltin(config.model.fallback, store.meta)) {
     logger.warn(`${health.message}; classifying with the built-in classifier meanwhile (model.fallback)`);
   } else gate.close(health.message);
@@ -108,11 +111,12 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   );
   statusTimer.unref();
   try {
+    // the pipeline runs from the first registered file on, while the scan goes on
+    pipeline.start();
+    outbox.start();
     await intake.start(!options.once);
     if (options.once) await mail?.syncOnce();
     else mail?.start();
-    pipeline.start();
-    outbox.start();
     logger.info(`watching ${config.inbox}${options.once ? " (once)" : ""}`);
     if (options.once) {
       const settled = await Promise.race([
@@ -155,7 +159,7 @@ async function untilSettled(
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 100));
     if (!intake.isIdle() || !pipeline.isIdle()) continue;
-    pipeline.wake();
+    pipeline.wake(true);
     if (!pipeline.isIdle()) continue;
     const waiting = app.store.documents.countUnfinished();
     if (waiting === 0) return { waiting: 0, reason: undefined };

@@ -1,8 +1,11 @@
 import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import { epochNow } from "../emulator/ollama-emulator.js";
 
-/** A child process whose peak resident memory (VmHWM, Linux /proc) is sampled until it exits. */
+/**
+ * A child process whose peak resident memory is sampled until it exits: the sum over the process and all its
+ * descendants (docsort's extraction processes), as extract.maxMemoryMb counts it.
+ */
 export interface Measured {
   readonly child: ChildProcess;
   /** Epoch ms just before spawn. */
@@ -19,6 +22,7 @@ export interface MeasuredExit {
   /** Epoch ms when the exit was seen. */
   exitedAt: number;
   ms: number;
+  /** Peak of the whole process tree's resident memory (sum of VmRSS, sampled), at least the process's own VmHWM. */
   peakRssMb: number;
 }
 
@@ -34,13 +38,71 @@ for (const signal of ["SIGINT", "SIGTERM"] as const) {
   });
 }
 
-function peakRssKb(pid: number | undefined): number {
+function statusKb(pid: number, field: "VmRSS" | "VmHWM"): number {
   try {
     const status = readFileSync(`/proc/${pid}/status`, "utf8");
-    return Number(/VmHWM:\s+(\d+)/.exec(status)?.[1] ?? 0);
+    return Number(new RegExp(`${field}:\\s+(\\d+)`).exec(status)?.[1] ?? 0);
   } catch {
     return 0;
   }
+}
+
+/** Whether the kernel lists a task's children in /proc/PID/task/TID/children (CONFIG_PROC_CHILDREN). */
+const HAS_CHILDREN_FILES = (() => {
+  try {
+    readFileSync(`/proc/${process.pid}/task/${process.pid}/children`);
+    return true;
+  } catch {
+    return false;
+  }
+})();
+
+/** Parent pid → child pids, from the 4th field of every /proc/PID/stat (proc(5)). */
+function childrenByParent(): Map<number, number[]> {
+  const map = new Map<number, number[]>();
+  for (const entry of readdirSync("/proc")) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, "utf8");
+      // the command name may hold spaces and parentheses: the fields after the last ")" are fixed
+      const ppid = Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]);
+      map.set(ppid, [...(map.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return map;
+}
+
+function childrenFromTasks(pid: number): number[] {
+  try {
+    return readdirSync(`/proc/${pid}/task`).flatMap((task) =>
+      readFileSync(`/proc/${pid}/task/${task}/children`, "utf8")
+        .split(" ")
+        .filter((p) => p.trim() !== "")
+        .map(Number),
+    );
+  } catch {
+    return [];
+  }
+}
+
+/** The process and all its descendants (Linux /proc). */
+export function processTree(root: number): number[] {
+  const byParent = HAS_CHILDREN_FILES ? undefined : childrenByParent();
+  const tree: number[] = [];
+  for (const pending = [root]; pending.length > 0; ) {
+    const pid = pending.pop() as number;
+    tree.push(pid);
+    pending.push(...(byParent ? (byParent.get(pid) ?? []) : childrenFromTasks(pid)));
+  }
+  return tree;
+}
+
+/** Resident memory of a process and its descendants now, in kB. */
+export function treeRssKb(pid: number | undefined): number {
+  if (pid === undefined) return 0;
+  return processTree(pid).reduce((sum, p) => sum + statusKb(p, "VmRSS"), 0);
 }
 
 export function startMeasured(
@@ -58,7 +120,8 @@ export function startMeasured(
   running.add(child);
   let peakKb = 0;
   const timer = setInterval(() => {
-    peakKb = Math.max(peakKb, peakRssKb(child.pid));
+    if (child.pid === undefined) return;
+    peakKb = Math.max(peakKb, treeRssKb(child.pid), statusKb(child.pid, "VmHWM"));
   }, 25);
   const measured: Measured = {
     child,

@@ -61,13 +61,20 @@ export class CascadeClassifier implements DocumentClassifier {
           }
         : decision;
 
-    const builtin = this.parts.builtin.rank(input);
-    const skip = builtin && this.skipModel(input, builtin);
-    if (builtin && skip) return withConflict(builtinDecision(input, builtin, { skippedModel: skip }));
+    // The built-in ranking is only needed before the model call when it may replace it (skipModelAbove set);
+    // otherwise it is taken after the answer, so the request is not held up by its (re)training.
+    const rank = () => this.parts.builtin.rank(input);
+    let builtin: BuiltinRanking | undefined;
+    if (this.parts.settings.skipModelAbove !== null) {
+      builtin = rank();
+      const skip = builtin && this.skipModel(input, builtin);
+      if (builtin && skip) return withConflict(builtinDecision(input, builtin, { skippedModel: skip }));
+    }
 
     const now = this.parts.now ?? Date.now;
-    if (builtin && now() < this.modelDownUntil && this.parts.fallsBack()) {
-      return withConflict(builtinDecision(input, builtin, { fallback: this.modelDownReason }));
+    if (now() < this.modelDownUntil && this.parts.fallsBack()) {
+      builtin ??= rank();
+      if (builtin) return withConflict(builtinDecision(input, builtin, { fallback: this.modelDownReason }));
     }
     let decision: ClassificationDecision;
     try {
@@ -75,12 +82,14 @@ export class CascadeClassifier implements DocumentClassifier {
     } catch (error) {
       if (!(error instanceof ModelCallError) || error.kind !== "unavailable" || !this.parts.fallsBack())
         throw error;
+      builtin ??= rank();
       if (!builtin) throw error;
       this.modelDownUntil = now() + (this.parts.modelRetryMs ?? DEFAULT_MODEL_RETRY_MS);
       this.modelDownReason = error.message;
       return withConflict(builtinDecision(input, builtin, { fallback: error.message }));
     }
     this.modelDownUntil = 0;
+    builtin ??= rank();
     return withConflict(builtin ? crossCheck(decision, builtin, this.parts.settings) : decision);
   }
 

@@ -88,6 +88,16 @@ export class CircuitBreaker {
     }
   }
 
+  /**
+   * The server is not there at all (connection refused, model missing): open at once, without waiting for
+   * `failureThreshold` failures — each would only cost a request another server could have answered.
+   */
+  trip(reason: string): void {
+    this.lastFailure = reason;
+    this.trialInFlight = false;
+    if (this.current !== "open") this.open(reason);
+  }
+
   /** The request was cancelled before it said anything about the server. */
   release(): void {
     this.trialInFlight = false;

@@ -1,7 +1,7 @@
 import type { BaseMessage } from "@langchain/core/messages";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/schema.js";
-import type { CircuitBreaker } from "./circuit-breaker.js";
+import type { ModelHosts } from "./hosts/model-hosts.js";
 import type { ModelCallError } from "./model-errors.js";
 import { type FittedPrompt, fitPrompt, judgePromptCount, learnFromCount } from "./prompt-fit.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
@@ -29,8 +29,8 @@ export interface FittedCallOptions<T> {
   salvage?: ((raw: string) => Salvaged<T> | undefined) | undefined;
   retryDelayMs?: number | undefined;
   onRetry?: ((error: ModelCallError, attempt: number) => void) | undefined;
-  /** The model server's circuit breaker (see StructuredCallOptions.breaker). */
-  breaker?: CircuitBreaker | undefined;
+  /** Where requests go (see StructuredCallOptions.hosts). */
+  hosts?: ModelHosts | undefined;
   signal?: AbortSignal | undefined;
 }
 
@@ -95,7 +95,7 @@ export function structuredOptions<T>(
     ...(options.salvage ? { salvage: options.salvage } : {}),
     ...(options.retryDelayMs !== undefined ? { retryDelayMs: options.retryDelayMs } : {}),
     ...(options.onRetry ? { onRetry: options.onRetry } : {}),
-    breaker: options.breaker,
+    hosts: options.hosts,
     signal: options.signal,
   };
 }

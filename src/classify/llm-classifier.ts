@@ -1,7 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
 import type { z } from "zod";
 import type { Category, ModelConfig } from "../config/schema.js";
-import type { CircuitBreaker } from "./circuit-breaker.js";
 import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
   ANSWER_MAX_TOKENS,
@@ -13,6 +12,7 @@ import {
   SUMMARY_MAX_CHARS,
 } from "./classification-schema.js";
 import { callFitted, type FittedCall, structuredOptions } from "./fitted-call.js";
+import type { ModelHosts } from "./hosts/model-hosts.js";
 import { InvalidModelOutputError, type ModelCallError } from "./model-errors.js";
 import { parseCutOutput } from "./parse-model-output.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
@@ -43,6 +43,8 @@ export interface LlmClassification extends ModelClassification {
   rawOutput: string;
   /** Transport retries before a call went through. */
   retries: number;
+  /** The model host that answered (its base URL). */
+  host: string;
   warnings: string[];
   /**
    * Why a person must review this answer whatever its confidence: the server cut the prompt twice, or the answer
@@ -86,7 +88,8 @@ export interface LlmClassifierOptions {
   /** First retry delay; doubles each time, with jitter. */
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
-  breaker?: CircuitBreaker;
+  /** Where model requests go (default: `model.host` alone). */
+  hosts?: ModelHosts;
   /** Default: no first-pass budget; every request sends as much text as num_ctx allows. */
   budget?: PromptBudget;
 }
@@ -173,7 +176,7 @@ export class LlmClassifier {
       salvage: (raw) => salvageConfidence(raw, this.schema),
       retryDelayMs: this.options.retryDelayMs,
       onRetry: this.options.onRetry,
-      breaker: this.options.breaker,
+      hosts: this.options.hosts,
       signal,
     });
     const warnings = [...call.warnings];
@@ -199,6 +202,7 @@ export class LlmClassifier {
       attempts: call.attempts,
       rawOutput: call.rawOutputs.join("\n---\n"),
       retries: outcome.retries,
+      host: outcome.host,
       warnings,
       ...(reviewReason ? { reviewReason } : {}),
       sentChars: fitted.text.length,
@@ -234,7 +238,7 @@ export class LlmClassifier {
           salvage: (raw) => salvageConfidence(raw, this.schema),
           retryDelayMs: this.options.retryDelayMs,
           onRetry: this.options.onRetry,
-          breaker: this.options.breaker,
+          hosts: this.options.hosts,
           signal,
         },
         [...fitted.messages, new HumanMessage(SHORTER)],

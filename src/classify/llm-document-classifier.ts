@@ -37,6 +37,7 @@ export class LlmDocumentClassifier implements DocumentClassifier {
       details: {
         omittedChars: result.omittedChars,
         retries: result.retries,
+        host: result.host,
         sent: { chars: result.sentChars, tokens: result.sentTokens, escalated: result.escalated },
         ...(result.promptCachedTokens !== null ? { promptCachedTokens: result.promptCachedTokens } : {}),
         ...(result.firstPass ? { firstPass: result.firstPass } : {}),

@@ -2,7 +2,7 @@ import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messa
 import pRetry from "p-retry";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/schema.js";
-import type { CircuitBreaker } from "./circuit-breaker.js";
+import type { ModelHosts } from "./hosts/model-hosts.js";
 import { InvalidModelOutputError, ModelCallError, toModelCallError } from "./model-errors.js";
 import { createChatModel } from "./ollama-chat.js";
 import { parseModelOutput } from "./parse-model-output.js";
@@ -25,8 +25,8 @@ export interface StructuredCallOptions<T> {
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
   signal?: AbortSignal | undefined;
-  /** The server's breaker: asked before every request and told how it went. */
-  breaker?: CircuitBreaker | undefined;
+  /** The model hosts: every request goes to one of them (default: `model.host` alone, without a breaker). */
+  hosts?: ModelHosts | undefined;
 }
 
 export interface Salvaged<T> {
@@ -51,6 +51,8 @@ export interface CallStats {
   /** Transport retries before a call went through. */
   retries: number;
   latencyMs: number;
+  /** The host that gave the last answer (its base URL). */
+  host: string;
 }
 
 /**
@@ -70,6 +72,7 @@ export type StructuredOutcome<T> = CallStats &
   );
 
 interface CallResult {
+  host: string;
   raw: string;
   promptTokens: number | null;
   promptCachedTokens: number | null;
@@ -89,7 +92,7 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
   const started = performance.now();
   let retries = 0;
   const call = (msgs: BaseMessage[]) =>
-    pRetry(() => guardedCall(options.breaker, () => callOnce(model, format, msgs, signal)), {
+    pRetry(() => dispatch(options.hosts, model, (to) => callOnce(to, format, msgs, signal), signal), {
       retries: model.maxRetries,
       minTimeout: options.retryDelayMs ?? 1000,
       factor: 2,
@@ -114,6 +117,7 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
     doneReason: last.doneReason,
     retries,
     latencyMs: Math.round(performance.now() - started),
+    host: last.host,
   });
 
   const first = await call(messages);
@@ -140,22 +144,16 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
   );
 }
 
-/** One request through the breaker: refused while it is open, and its outcome reported. */
-async function guardedCall<R>(breaker: CircuitBreaker | undefined, call: () => Promise<R>): Promise<R> {
-  if (!breaker) return call();
-  if (!breaker.tryAcquire())
-    throw new ModelCallError("circuit_open", breaker.describe() ?? "the model server is paused", {
-      retryAt: breaker.retryAt,
-    });
-  try {
-    const result = await call();
-    breaker.recordSuccess();
-    return result;
-  } catch (error) {
-    if (error instanceof ModelCallError && error.kind === "transient") breaker.recordFailure(error.message);
-    else breaker.release();
-    throw error;
-  }
+/** One request to the least-loaded healthy host (see ModelHosts), or to `model.host` when there are no hosts. */
+async function dispatch(
+  hosts: ModelHosts | undefined,
+  model: ModelConfig,
+  request: (model: ModelConfig) => Promise<Omit<CallResult, "host">>,
+  signal: AbortSignal | undefined,
+): Promise<CallResult> {
+  if (!hosts) return { ...(await request(model)), host: model.host };
+  const { value, host } = await hosts.call(model, request, signal);
+  return { ...value, host };
 }
 
 async function callOnce(
@@ -163,7 +161,7 @@ async function callOnce(
   schema: z.ZodObject,
   messages: BaseMessage[],
   signal: AbortSignal | undefined,
-): Promise<CallResult> {
+): Promise<Omit<CallResult, "host">> {
   const llm = createChatModel(model, signal);
   const structured = llm.withStructuredOutput(schema, { includeRaw: true, method: "jsonSchema" });
   try {

@@ -1,12 +1,11 @@
 import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import type { ExtractConfig } from "../config/schema.js";
+import type { ExtractorRegistry } from "./create-registry.js";
 import { asExtractionError, nestingTooDeep, throwIfAborted, tooLarge, unsupportedType } from "./errors.js";
 import type { ExtractInput, Log } from "./format-extractor.js";
 import { extensionOf } from "./kinds.js";
 import { detectLanguage } from "./language.js";
-import { getOcrEngine } from "./ocr.js";
-import { defaultRegistry, type ExtractorRegistry } from "./registry.js";
 import { detectType } from "./sniff.js";
 import {
   type DetectedType,
@@ -47,7 +46,9 @@ export async function extractFile(
     if (detected.kind === "empty") {
       return finish({ text: "", method: "text", warnings: ["empty file"] }, detected, started);
     }
-    const extractor = (options.registry ?? defaultRegistry).pick(detected);
+    // the full registry (pdf.js, OCR, office formats) and the OCR engine are loaded only where they are used
+    const registry = options.registry ?? (await import("./registry.js")).defaultRegistry;
+    const extractor = registry.pick(detected);
     if (!extractor) throw unsupportedType(detected, req.name);
     throwIfAborted(options.signal);
     const input: ExtractInput = {
@@ -56,7 +57,7 @@ export async function extractFile(
       type: detected,
       depth,
       config: effective,
-      ocr: () => getOcrEngine(effective.ocr.languages, log),
+      ocr: async () => (await import("./ocr.js")).getOcrEngine(effective.ocr.languages, log),
       signal: options.signal,
       log,
     };

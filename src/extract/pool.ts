@@ -105,12 +105,6 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
     worker.child.kill(signal);
   };
 
-  const idleAfterStart = (worker: Worker): Worker => {
-    worker.idle = setTimeout(() => kill(worker, "SIGTERM"), IDLE_TIMEOUT_MS);
-    worker.idle.unref();
-    return worker;
-  };
-
   const takeWorker = (): Worker => {
     for (const worker of workers) {
       if (worker.job === undefined && worker.child.connected) {
@@ -218,8 +212,8 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
     throw new ExtractionError(code, message, type);
   }
 
-  // one process starts loading right away, while the caller gets ready: the first document does not wait for it
-  if (config.workers > 0) workers.add(idleAfterStart(start()));
+  // no process is started before a document needs one: plain text is read in the daemon (src/extract/lane.ts),
+  // so a run of text documents costs no extraction process and its memory at all
 
   return {
     run,

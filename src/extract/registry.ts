@@ -1,44 +1,16 @@
+import { createRegistry } from "./create-registry.js";
 import { csvExtractor } from "./csv.js";
 import { docxExtractor } from "./docx.js";
 import { emailExtractor } from "./email.js";
-import type { FormatExtractor } from "./format-extractor.js";
 import { htmlExtractor } from "./html.js";
 import { imageExtractor } from "./image.js";
 import { odtExtractor } from "./odt.js";
 import { pdfExtractor } from "./pdf.js";
 import { spreadsheetExtractor } from "./spreadsheet.js";
 import { textExtractor } from "./text.js";
-import type { DetectedType } from "./types.js";
 import { zipExtractor } from "./zip.js";
 
-export interface ExtractorRegistry {
-  readonly extractors: readonly FormatExtractor[];
-  /** The extractor with the highest positive score for the type, if any. */
-  pick(type: DetectedType): FormatExtractor | undefined;
-}
-
-export function createRegistry(extractors: readonly FormatExtractor[]): ExtractorRegistry {
-  const names = new Set<string>();
-  for (const { name } of extractors) {
-    if (names.has(name)) throw new Error(`duplicate extractor name "${name}"`);
-    names.add(name);
-  }
-  return {
-    extractors,
-    pick(type) {
-      let best: FormatExtractor | undefined;
-      let bestScore = 0;
-      for (const extractor of extractors) {
-        const score = extractor.score(type);
-        if (score > bestScore) {
-          best = extractor;
-          bestScore = score;
-        }
-      }
-      return best;
-    },
-  };
-}
+export { createRegistry, type ExtractorRegistry } from "./create-registry.js";
 
 /** Adding a format: one new file, one line here. */
 export const defaultRegistry = createRegistry([

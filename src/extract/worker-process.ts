@@ -13,3 +13,6 @@ process.on("message", (message: Request) => {
   void run(message.task).then((reply) => process.send?.({ id: message.id, reply }));
 });
 process.on("disconnect", () => process.exit(0));
+
+// the parsers (pdf.js, OCR, office formats) load while the process waits for its first document
+void import("./registry.js");

@@ -14,7 +14,7 @@ export async function runNow(
 ): Promise<HandlerRunRecord[]> {
   const lease = registerInstance(app.store, command);
   const finished: HandlerRunRecord[] = [];
-  const worker = app.createOutboxWorker(lease.id, {
+  const worker = await app.createOutboxWorker(lease.id, {
     documentIds,
     onFinished: (run) => {
       finished.push(run);

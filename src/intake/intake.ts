@@ -10,7 +10,7 @@ import type { Store } from "../store/store.js";
 import { createIgnoreMatcher } from "./ignore-rules.js";
 import { listInbox } from "./inbox-scanner.js";
 import { type InboxProblem, inspectFile } from "./inspect-file.js";
-import { type RegisterOutcome, registerFile, registerProblem } from "./register-file.js";
+import { type HashedFile, type RegisterOutcome, registerFile, registerProblem } from "./register-file.js";
 import { StabilityTracker, type StableFile } from "./stability-tracker.js";
 
 export interface IntakeOptions {
@@ -42,6 +42,8 @@ export class Intake {
   private readonly inFlight = new Set<Promise<void>>();
   private scanning = 0;
   private stopped = false;
+  /** Hashed files waiting to be registered: all that arrived in one turn of the event loop share a transaction. */
+  private batch: Registration[] = [];
 
   constructor(private readonly options: IntakeOptions) {
     this.isIgnoredName = createIgnoreMatcher(options.config.ignore);
@@ -166,6 +168,44 @@ export class Intake {
     void work.finally(() => this.inFlight.delete(work));
   }
 
+  /**
+   * Registers a hashed file together with the others hashed meanwhile (one write transaction for all; each file
+   * in its own savepoint, so one that cannot be registered does not undo the others). Rejects with that file's
+   * error.
+   */
+  private register(file: HashedFile): Promise<RegisterOutcome> {
+    return new Promise((resolve, reject) => {
+      this.batch.push({
+        file,
+        settle: (result) => (result.ok ? resolve(result.outcome) : reject(result.error)),
+      });
+      if (this.batch.length === 1) setImmediate(() => this.registerBatch());
+    });
+  }
+
+  private registerBatch(): void {
+    const batch = this.batch.splice(0, BATCH_SIZE);
+    if (this.batch.length > 0) setImmediate(() => this.registerBatch());
+    const results: Parameters<Registration["settle"]>[0][] = [];
+    try {
+      this.options.store.transaction(() => {
+        for (const { file } of batch) {
+          try {
+            results.push({ ok: true, outcome: registerFile(this.options.store, file) });
+          } catch (error) {
+            results.push({ ok: false, error });
+          }
+        }
+      });
+    } catch (error) {
+      // the commit itself failed (a full disk): nothing of the batch was written
+      for (const entry of batch) entry.settle({ ok: false, error });
+      return;
+    }
+    for (const [i, entry] of batch.entries())
+      entry.settle(results[i] ?? { ok: false, error: new Error("not registered") });
+  }
+
   private async take(file: StableFile): Promise<void> {
     if (this.stopped || this.hashing.has(file.path) || this.options.storage?.paused) return;
     const stats = await lstatOrUndefined(file.path);
@@ -186,8 +226,7 @@ export class Intake {
         await this.offer(file.path);
         return;
       }
-      const outcome = registerFile(this.options.store, inspected);
-      this.options.onRegistered?.(outcome);
+      this.options.onRegistered?.(await this.register(inspected));
     } catch (error) {
       // a full disk pauses the daemon; the rescan after it resumes takes the file
       if (this.options.storage?.pause(error)) return;
@@ -197,6 +236,14 @@ export class Intake {
     }
   }
 }
+
+interface Registration {
+  file: HashedFile;
+  settle: (result: { ok: true; outcome: RegisterOutcome } | { ok: false; error: unknown }) => void;
+}
+
+/** Files registered per transaction at most. */
+const BATCH_SIZE = 200;
 
 async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {

@@ -1,6 +1,7 @@
 import { createHash } from "node:crypto";
 import { existsSync } from "node:fs";
 import path from "node:path";
+import { laneOf } from "../extract/lane.js";
 import { nowIso } from "../store/clock.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { Store } from "../store/store.js";
@@ -55,17 +56,7 @@ function decide(
   const original = store.documents.findOriginal(file.sha256);
   if (!original) {
     const document = readableAgain(store, file, now) ?? insertNew(store, file, name, source, now);
-    if ((file.links ?? 1) > 1) {
-      store.events.add(
-        {
-          documentId: document.id,
-          type: "hard_link",
-          message: `this file has ${file.links} hard links: its content is also reachable under other names; a move handler moves only this one`,
-          data: { links: file.links },
-        },
-        now,
-      );
-    }
+    noteHardLinks(store, document.id, file, now);
     return { kind: "new", document };
   }
   if (original.path === file.path) return { kind: "known", document: original };
@@ -110,7 +101,22 @@ function decide(
     },
     now,
   );
+  noteHardLinks(store, document.id, file, now);
   return { kind: "duplicate", document, original };
+}
+
+/** A file with more than one hard link (st_nlink) gets a `hard_link` event: its content has other names. */
+function noteHardLinks(store: Store, documentId: number, file: HashedFile, now: string): void {
+  if ((file.links ?? 1) <= 1) return;
+  store.events.add(
+    {
+      documentId,
+      type: "hard_link",
+      message: `this file has ${file.links} hard links: its content is also reachable under other names; a move handler moves only this one`,
+      data: { links: file.links },
+    },
+    now,
+  );
 }
 
 function insertNew(
@@ -121,7 +127,14 @@ function insertNew(
   now: string,
 ): DocumentRecord {
   const document = store.documents.insert(
-    { sha256: file.sha256, path: file.path, name, size: file.size, status: "queued" },
+    {
+      sha256: file.sha256,
+      path: file.path,
+      name,
+      size: file.size,
+      status: "queued",
+      lane: laneOf(name, file.size),
+    },
     now,
   );
   store.events.add(

@@ -1,3 +1,4 @@
+import { laneOf } from "../extract/lane.js";
 import type { DocumentRecord } from "../store/documents-repo.js";
 import type { Store } from "../store/store.js";
 import { takeOverUnread, wasRead } from "./unread-original.js";
@@ -40,7 +41,10 @@ export function registerFoundFile(
     );
     return duplicate;
   }
-  const document = store.documents.insert({ ...file, status: "queued" }, now);
+  const document = store.documents.insert(
+    { ...file, status: "queued", lane: laneOf(file.name, file.size) },
+    now,
+  );
   store.events.add({ documentId: document.id, type: "discovered", toStatus: "queued", message: origin }, now);
   return document;
 }

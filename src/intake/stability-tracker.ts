@@ -15,7 +15,8 @@ interface Pending {
 
 /**
  * A file is handed on only when its size and mtime have not changed for `stableMs`: a file still being copied,
- * downloaded or scanned keeps growing and is looked at again later.
+ * downloaded or scanned keeps growing and is looked at again later. A file first seen with an mtime older than
+ * `stableMs` has not been written to for that long and is handed on at once.
  */
 export class StabilityTracker {
   private readonly pending = new Map<string, Pending>();
@@ -25,6 +26,7 @@ export class StabilityTracker {
     private readonly stableMs: number,
     private readonly onStable: (file: StableFile) => void,
     private readonly onVanished: (path: string) => void = () => {},
+    private readonly now: () => number = Date.now,
   ) {}
 
   /** Called for every sighting (watcher event, scan); restarts the clock when the file changed. */
@@ -38,6 +40,11 @@ export class StabilityTracker {
     const previous = this.pending.get(path);
     if (previous && previous.size === stats.size && previous.mtimeMs === stats.mtimeMs) return;
     if (previous) clearTimeout(previous.timer);
+    else if (this.now() - stats.mtimeMs >= this.stableMs) {
+      // unchanged for longer than stableMs already (a file waiting in the inbox at start): nothing to wait for
+      this.onStable({ path, size: stats.size, mtimeMs: stats.mtimeMs });
+      return;
+    }
     this.schedule(path, stats.size, stats.mtimeMs);
   }
 

@@ -9,13 +9,30 @@ const APPROVABLE: readonly InvoiceStatus[] = ["awaiting_approval", "needs_attent
 const REJECTABLE: readonly InvoiceStatus[] = ["awaiting_approval", "needs_attention", "duplicate"];
 
 /**
+ * Refused approval of an invoice whose checks failed (the amounts do not add up, the IBAN is wrong…): approving it
+ * anyway is a decision a person makes knowingly, so each front end asks or needs its own "force".
+ */
+export class FailedChecksError extends UsageError {
+  constructor(
+    readonly invoiceId: number,
+    readonly failed: string,
+  ) {
+    super(`invoice #${invoiceId} has failed checks: ${failed}`);
+    this.name = "FailedChecksError";
+  }
+}
+
+/**
  * A person approves: the ledger says so and the `invoice.approved` handlers are queued, in one transaction. An
- * invoice that needs attention can be approved too — the person has looked at it.
+ * invoice that needs attention can be approved too — the person has looked at it; one whose checks failed only
+ * with `force` (else FailedChecksError, after the status check: a duplicate is refused as a duplicate first).
+ * Throws UsageError for an invoice that is not awaiting approval or needing attention.
  */
 export function approveInvoice(
   store: Store,
   id: number,
   by: string,
+  options: { force?: boolean } = {},
 ): { invoice: InvoiceRecord; runs: EnqueueOutcome } {
   return store.transaction(() => {
     const invoice = requireInvoice(store, id);
@@ -28,6 +45,9 @@ export function approveInvoice(
         `invoice #${id} is ${invoice.status}${hint}; only ${APPROVABLE.join(" or ")} invoices can be approved.`,
       );
     }
+    const failed = invoice.checks.filter((c) => c.status === "failed");
+    if (failed.length > 0 && options.force !== true)
+      throw new FailedChecksError(id, failed.map((c) => `${c.name} (${c.message})`).join("; "));
     const document = store.documents.get(invoice.documentId);
     if (!document) throw new Error(`document ${invoice.documentId} of invoice ${id} does not exist`);
     const classification = store.classifications.current(document.id);

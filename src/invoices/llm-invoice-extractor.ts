@@ -1,6 +1,6 @@
 import { HumanMessage } from "@langchain/core/messages";
-import type { CircuitBreaker } from "../classify/circuit-breaker.js";
 import { callFitted, structuredOptions } from "../classify/fitted-call.js";
+import type { ModelHosts } from "../classify/hosts/model-hosts.js";
 import { neutraliseFence, neutraliseName } from "../classify/llm-classifier.js";
 import type { ModelCallError } from "../classify/model-errors.js";
 import type { PromptTemplate, PromptValues } from "../classify/prompt-template.js";
@@ -27,7 +27,7 @@ export interface LlmInvoiceExtractorOptions {
   calibration?: TokenCalibration;
   retryDelayMs?: number;
   onRetry?: (error: ModelCallError, attempt: number) => void;
-  breaker?: CircuitBreaker;
+  hosts?: ModelHosts;
 }
 
 const REPAIR = (problem: string) =>
@@ -56,7 +56,7 @@ export class LlmInvoiceExtractor implements InvoiceFieldExtractor {
       repairInstruction: REPAIR,
       retryDelayMs: this.options.retryDelayMs,
       onRetry: this.options.onRetry,
-      breaker: this.options.breaker,
+      hosts: this.options.hosts,
       signal,
     };
     const call = await callFitted({

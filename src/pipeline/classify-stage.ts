@@ -36,8 +36,6 @@ export async function runClassification(
     return onError(ctx, current, error, signal);
   }
   ctx.gate.markReachable();
-  // A built-in fallback answer does not mean the model was reached (model.fallback "auto" relies on this key).
-  if (decision.source === "llm") store.meta.set("model_last_ok_at", nowIso());
   return { kind: "finished", document: recordDecision(ctx, current, decision) };
 }
 
@@ -59,7 +57,10 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
     (lowConfidence
       ? `low confidence (${decision.confidence.toFixed(2)} < ${config.review.minConfidence})`
       : undefined);
-  const classified = store.transaction(() => {
+  // the answer, the transition and the routing commit together: one write per document, not three
+  return store.transaction(() => {
+    // A built-in fallback answer does not mean the model was reached (model.fallback "auto" relies on this key).
+    if (decision.source === "llm") store.meta.set("model_last_ok_at", nowIso());
     store.classifications.add(
       {
         ...stored,
@@ -70,7 +71,7 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
       },
       nowIso(),
     );
-    return store.transition(document.id, {
+    const classified = store.transition(document.id, {
       to: why ? "needs_review" : "routing",
       event: "classified",
       reason: why ?? null,
@@ -78,8 +79,8 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
       data: { category: decision.category, confidence: decision.confidence, source: decision.source },
       patch: why ? { claimedBy: null } : {},
     });
+    return classified.status === "routing" ? routeDocument(store, classified.id).document : classified;
   });
-  return classified.status === "routing" ? routeDocument(store, classified.id).document : classified;
 }
 
 function onError(

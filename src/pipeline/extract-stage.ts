@@ -22,17 +22,23 @@ const INTERRUPTIONS: Partial<Record<string, InterruptionCause>> = {
  */
 const MEMORY_RETRY_MS = 5000;
 
-/** queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). */
+/**
+ * queued → extracting → classifying, or a final state with a reason (quarantined, needs_review, failed). A document
+ * the pipeline claimed with Store.claimForExtraction is `extracting` already, its attempt counted.
+ */
 export async function runExtraction(
   ctx: PipelineContext,
   claimed: DocumentRecord,
   signal: AbortSignal,
 ): Promise<StageOutcome> {
   const { store, config } = ctx;
-  const document = store.transition(claimed.id, {
-    to: "extracting",
-    patch: { attempts: claimed.attempts + 1, claimedBy: ctx.owner },
-  });
+  const document =
+    claimed.status === "extracting" && claimed.claimedBy === ctx.owner
+      ? claimed
+      : store.transition(claimed.id, {
+          to: "extracting",
+          patch: { attempts: claimed.attempts + 1, claimedBy: ctx.owner },
+        });
   const source = document.blobPath ?? document.path;
   const problem = await checkSource(source, document);
   if (problem) return finish(ctx, document, "failed", problem);
@@ -47,6 +53,9 @@ export async function runExtraction(
     result = await ctx.extractor.extract(
       { path: source, name: document.name, depth: document.depth },
       signal,
+      {
+        inProcess: document.lane === "light",
+      },
     );
   } catch (error) {
     if (signal.aborted) return requeue(ctx, document, "interrupted", "docsort stopped during extraction");

@@ -2,10 +2,19 @@ import { errorMessage } from "../errors.js";
 import { routeDocument } from "../route/route-document.js";
 import { nowIso } from "../store/clock.js";
 import { isFinal } from "../store/document-status.js";
-import type { DocumentRecord } from "../store/documents-repo.js";
+import type { DocumentRecord, Lane } from "../store/documents-repo.js";
 import { runClassification } from "./classify-stage.js";
 import type { PipelineContext, StageOutcome } from "./context.js";
 import { runExtraction } from "./extract-stage.js";
+
+/**
+ * Requests sent beyond model.parallel, per model host: the server queues them, so a slot that frees takes the next prompt at once
+ * instead of idling while docsort records the answer and prepares the next request.
+ */
+const QUEUED_AT_SERVER = 1;
+
+/** Plain-text documents read in the daemon at once (each takes well under a millisecond of CPU). */
+const LIGHT_AT_ONCE = 4;
 
 export interface PipelineEvents {
   /** A document reached a final state (done, needs_review, failed, quarantined). */
@@ -21,9 +30,11 @@ export class Pipeline {
   private readonly running = new Set<Promise<void>>();
   private readonly readyForModel: DocumentRecord[] = [];
   private readonly startedAt = new Map<number, number>();
-  private extracting = 0;
+  private readonly extracting: Record<Lane, number> = { light: 0, heavy: 0 };
   private classifying = 0;
   private stopped = false;
+  /** Whether queued documents may have their text stored already (see claimWork). */
+  private mayHaveExtracted = true;
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -32,14 +43,19 @@ export class Pipeline {
   ) {}
 
   start(tickMs = 1000): void {
-    this.timer = setInterval(() => this.wake(), tickMs);
+    this.timer = setInterval(() => this.wake(true), tickMs);
     this.timer.unref();
-    this.wake();
+    this.wake(true);
   }
 
-  /** New work may be there (a file was registered, the model came back, a retry is due). */
-  wake(): void {
-    if (!this.stopped) this.pump();
+  /**
+   * New work may be there (a file was registered, the model came back, a retry is due). With `interrupted`, also
+   * documents whose routing was interrupted (released by recovery): looked for at start and on every tick, not on
+   * every wake.
+   */
+  wake(interrupted = false): void {
+    if (interrupted) this.mayHaveExtracted = true;
+    if (!this.stopped) this.pump(interrupted);
   }
 
   isIdle(): boolean {
@@ -47,7 +63,11 @@ export class Pipeline {
   }
 
   get load(): { extracting: number; classifying: number; waiting: number } {
-    return { extracting: this.extracting, classifying: this.classifying, waiting: this.readyForModel.length };
+    return { extracting: this.reading, classifying: this.classifying, waiting: this.readyForModel.length };
+  }
+
+  private get reading(): number {
+    return this.extracting.light + this.extracting.heavy;
   }
 
   /** Stops claiming, cancels work in flight and puts it back in the queue. */
@@ -66,9 +86,10 @@ export class Pipeline {
     }
   }
 
-  private pump(): void {
+  private pump(interrupted: boolean): void {
     if (this.ctx.storage?.paused) return;
     try {
+      if (interrupted) this.routeInterrupted();
       this.claimWork();
     } catch (error) {
       // a claim that cannot be written (the disk is full) waits for the guard; anything else is logged
@@ -77,20 +98,35 @@ export class Pipeline {
     }
   }
 
+  /**
+   * Takes work in this order: documents whose text is stored (they only wait for the model), then plain-text
+   * documents (read in the daemon at once), then the rest (PDFs, scans: the extraction processes), so a cheap
+   * document never waits behind OCR while a model slot could take it.
+   */
   private claimWork(): void {
-    this.routeInterrupted();
     const { extract, model } = this.ctx.config;
-    const lookahead = model.parallel + extract.workers;
-    while (
-      !this.stopped &&
-      this.extracting < extract.workers &&
-      this.readyForModel.length + this.classifying < model.parallel + lookahead
-    ) {
-      const document = this.ctx.store.documents.claimNext(this.ctx.owner, nowIso(), this.ctx.gate.isOpen());
-      if (!document) break;
+    const { store, owner } = this.ctx;
+    const ahead = model.parallel + model.parallel + extract.workers;
+    const wanted = () => this.readyForModel.length + this.classifying + this.reading < ahead;
+    // documents with text wait in the queue only after a restart, a requeue or a closed gate: not looked for
+    // on every wake (the query passes every queued document when there are none)
+    while (!this.stopped && this.mayHaveExtracted && this.ctx.gate.isOpen() && wanted()) {
+      const document = store.documents.claimExtracted(owner, nowIso());
+      if (!document) {
+        this.mayHaveExtracted = false;
+        break;
+      }
       this.startedAt.set(document.id, performance.now());
-      if (this.ctx.store.extractions.latest(document.id)) this.readyForModel.push(document);
-      else this.startExtraction(document);
+      this.readyForModel.push(document);
+    }
+    for (const lane of ["light", "heavy"] as const) {
+      const limit = lane === "light" ? LIGHT_AT_ONCE : extract.workers;
+      while (!this.stopped && this.extracting[lane] < limit && wanted()) {
+        const document = store.claimForExtraction(owner, lane);
+        if (!document) break;
+        this.startedAt.set(document.id, performance.now());
+        this.startExtraction(document, lane);
+      }
     }
     this.startClassifications();
   }
@@ -124,19 +160,23 @@ export class Pipeline {
     });
   }
 
-  private startExtraction(document: DocumentRecord): void {
-    this.extracting += 1;
+  private startExtraction(document: DocumentRecord, lane: Lane): void {
+    this.extracting[lane] += 1;
     this.track(
       document,
       () => runExtraction(this.ctx, document, this.controller.signal),
       () => {
-        this.extracting -= 1;
+        this.extracting[lane] -= 1;
       },
     );
   }
 
   private startClassifications(): void {
-    while (!this.stopped && this.classifying < this.ctx.config.model.parallel) {
+    while (
+      !this.stopped &&
+      this.classifying <
+        this.ctx.config.model.parallel + QUEUED_AT_SERVER * this.ctx.config.model.hosts.length
+    ) {
       const document = this.readyForModel.shift();
       if (!document) return;
       this.classifying += 1;
@@ -169,6 +209,7 @@ export class Pipeline {
 
   private onOutcome(outcome: StageOutcome): void {
     const { document } = outcome;
+    if (outcome.kind === "requeued") this.mayHaveExtracted = true;
     if (outcome.kind === "classify") {
       this.readyForModel.push(document);
       return;

@@ -1,5 +1,4 @@
 import { type Context, Hono } from "hono";
-import { bodyLimit } from "hono/body-limit";
 import { html } from "hono/html";
 import { HTTPException } from "hono/http-exception";
 import { secureHeaders } from "hono/secure-headers";
@@ -9,6 +8,7 @@ import { apiV1 } from "./api/api-v1.js";
 import { type AssetNames, buildAssets } from "./assets/assets.js";
 import { csrfGuard, hostGuard, identify, type ServeEnv } from "./auth/guards.js";
 import { loginRoutes } from "./auth/login-routes.js";
+import { requestBodyLimit } from "./body-limit.js";
 import { plainPage } from "./pages/layout.js";
 import { pageRoutes } from "./pages/page-routes.js";
 import type { ServeContext } from "./serve-context.js";
@@ -60,7 +60,7 @@ export function createHttpApp(ctx: ServeContext, options: HttpAppOptions): Hono<
     if (!c.res.headers.has("cache-control")) c.header("cache-control", "no-store");
   });
   app.use(
-    bodyLimit({
+    requestBodyLimit({
       maxSize: MAX_BODY_BYTES,
       // Answered here, with the connection closed: the rest of the body is never read.
       onError: (c) =>
@@ -105,7 +105,10 @@ export function createHttpApp(ctx: ServeContext, options: HttpAppOptions): Hono<
   );
   app.onError((error, c) => {
     const apiError = toApiError(error);
-    if (apiError.status === 500) ctx.logger.error(`${c.req.method} ${c.req.path} failed: ${String(error)}`);
+    if (apiError.status === 500)
+      ctx.logger.error(
+        `${c.req.method} ${c.req.path} failed: ${error instanceof Error && error.stack ? error.stack : String(error)}`,
+      );
     return respondError(c, apiError, assets.names);
   });
   return app;

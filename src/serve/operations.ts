@@ -16,7 +16,12 @@ export interface Operations {
   accept(id: number, input: DecisionInput): DecisionReport;
   setCategory(id: number, category: string, input: DecisionInput): DecisionReport;
   undo(id: number, input: DecisionInput): UndoOutcome;
-  approveInvoice(id: number, by: string | undefined): { invoice: InvoiceRecord; runs: HandlerRunRecord[] };
+  /** Throws FailedChecksError when checks failed and `force` is not true. */
+  approveInvoice(
+    id: number,
+    by: string | undefined,
+    force: boolean,
+  ): { invoice: InvoiceRecord; runs: HandlerRunRecord[] };
   rejectInvoice(id: number, reason: string, by: string | undefined): InvoiceRecord;
   retryRun(id: number): HandlerRunRecord;
 }
@@ -41,8 +46,8 @@ export function createOperations(
     setCategory: (id, category, input) =>
       routed(decisionReport(setCategory(store, id, category, categories, request(input)))),
     undo: (id, input) => undoDecision(store, id, request(input)),
-    approveInvoice(id, by) {
-      const { invoice, runs } = approveInvoice(store, id, resolveActor(by));
+    approveInvoice(id, by, force) {
+      const { invoice, runs } = approveInvoice(store, id, resolveActor(by), { force });
       if (runs.created.length > 0) runner.start([invoice.documentId]);
       return { invoice, runs: runs.created };
     },

@@ -1,5 +1,12 @@
+import type { Statement } from "better-sqlite3";
 import type { Db } from "./database.js";
 import type { DocumentStatus } from "./document-status.js";
+
+/**
+ * Where a document is read: `light` (small plain text, HTML, e-mail) in the daemon itself, `heavy` (PDF, images,
+ * office files, archives, anything large) in the extraction processes. See src/extract/lane.ts.
+ */
+export type Lane = "light" | "heavy";
 
 export interface DocumentRecord {
   id: number;
@@ -15,6 +22,7 @@ export interface DocumentRecord {
   parentId: number | null;
   depth: number;
   blobPath: string | null;
+  lane: Lane;
   /** Extraction and classification attempts started (counted before each one). */
   attempts: number;
   /** Times docsort stopped (crash, kill, memory limit) or timed out while working on it. */
@@ -40,6 +48,8 @@ export interface NewDocument {
   depth?: number;
   blobPath?: string | null;
   claimedBy?: string | null;
+  /** Default `heavy`: read in an extraction process. */
+  lane?: Lane;
 }
 
 export interface DocumentPatch {
@@ -58,6 +68,7 @@ export interface DocumentPatch {
   nextAttemptAt?: string | null;
   claimedBy?: string | null;
   duplicateOf?: number | null;
+  lane?: Lane;
 }
 
 interface DocumentRow {
@@ -74,6 +85,7 @@ interface DocumentRow {
   parent_id: number | null;
   depth: number;
   blob_path: string | null;
+  lane: Lane;
   attempts: number;
   interruptions: number;
   model_failures: number;
@@ -100,6 +112,7 @@ const PATCH_COLUMNS: Record<keyof DocumentPatch, string> = {
   nextAttemptAt: "next_attempt_at",
   claimedBy: "claimed_by",
   duplicateOf: "duplicate_of",
+  lane: "lane",
 };
 
 export function toDocument(row: DocumentRow): DocumentRecord {
@@ -117,6 +130,7 @@ export function toDocument(row: DocumentRow): DocumentRecord {
     parentId: row.parent_id,
     depth: row.depth,
     blobPath: row.blob_path,
+    lane: row.lane,
     attempts: row.attempts,
     interruptions: row.interruptions,
     modelFailures: row.model_failures,
@@ -128,31 +142,55 @@ export function toDocument(row: DocumentRow): DocumentRecord {
   };
 }
 
+/** Queued, nobody holds it, and due (fresh work has no time; retries wait for theirs). */
+const CLAIMABLE = `status = 'queued' AND claimed_by IS NULL AND (next_attempt_at IS NULL OR next_attempt_at <= @now)`;
+const HAS_TEXT = "EXISTS (SELECT 1 FROM extractions e WHERE e.document_id = q.id)";
+
 export class DocumentsRepo {
   private readonly insertStmt;
   private readonly getStmt;
   private readonly originalByShaStmt;
+  private readonly claimForExtractionStmt;
+  private readonly claimExtractedStmt;
+  private readonly claimRoutingStmt;
   private readonly claimStmt;
+  private readonly releaseStmt;
+  /** UPDATE statements by the set of columns they change: prepared once each. */
+  private readonly updateStmts = new Map<string, Statement>();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<unknown[], DocumentRow>(`
       INSERT INTO documents (sha256, path, name, size, status, reason, duplicate_of, parent_id, depth, blob_path,
-                             claimed_by, created_at, updated_at)
-      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
+                             claimed_by, lane, created_at, updated_at)
+      VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING *`);
     this.getStmt = db.prepare<[number], DocumentRow>("SELECT * FROM documents WHERE id = ?");
     this.originalByShaStmt = db.prepare<[string], DocumentRow>(
       "SELECT * FROM documents WHERE sha256 = ? AND duplicate_of IS NULL",
     );
-    this.claimStmt = db.prepare<[string, string, string, number], DocumentRow>(`
-      UPDATE documents SET claimed_by = ?, updated_at = ?
+    // NULL sorts first in SQLite: fresh work by id, then retries by their due time (index documents_queue)
+    this.claimForExtractionStmt = db.prepare<{ owner: string; now: string; lane: Lane }, DocumentRow>(`
+      UPDATE documents SET claimed_by = @owner, status = 'extracting', attempts = attempts + 1, reason = NULL,
+        updated_at = @now
       WHERE id = (
-        SELECT d.id FROM documents d
-        WHERE d.status = 'queued' AND d.claimed_by IS NULL
-          AND (d.next_attempt_at IS NULL OR d.next_attempt_at <= ?)
-          AND (? = 1 OR NOT EXISTS (SELECT 1 FROM extractions e WHERE e.document_id = d.id))
-        ORDER BY d.next_attempt_at IS NOT NULL, d.next_attempt_at, d.id
+        SELECT q.id FROM documents q
+        WHERE ${CLAIMABLE} AND lane = @lane AND NOT ${HAS_TEXT}
+        ORDER BY next_attempt_at, id
         LIMIT 1)
       RETURNING *`);
+    this.claimExtractedStmt = db.prepare<{ owner: string; now: string }, DocumentRow>(`
+      UPDATE documents SET claimed_by = @owner, updated_at = @now
+      WHERE id = (SELECT q.id FROM documents q WHERE ${CLAIMABLE} AND ${HAS_TEXT} ORDER BY next_attempt_at, id LIMIT 1)
+      RETURNING *`);
+    this.claimRoutingStmt = db.prepare<[string, string], DocumentRow>(`
+      UPDATE documents SET claimed_by = ?, updated_at = ?
+      WHERE id = (SELECT id FROM documents WHERE status = 'routing' AND claimed_by IS NULL ORDER BY id LIMIT 1)
+      RETURNING *`);
+    this.claimStmt = db.prepare<[string, string, number]>(
+      "UPDATE documents SET claimed_by = ?, updated_at = ? WHERE id = ? AND claimed_by IS NULL",
+    );
+    this.releaseStmt = db.prepare<[string, number]>(
+      "UPDATE documents SET claimed_by = NULL, updated_at = ? WHERE id = ?",
+    );
   }
 
   insert(doc: NewDocument, now: string): DocumentRecord {
@@ -168,6 +206,7 @@ export class DocumentsRepo {
       doc.depth ?? 0,
       doc.blobPath ?? null,
       doc.claimedBy ?? null,
+      doc.lane ?? "heavy",
       now,
       now,
     );
@@ -188,43 +227,46 @@ export class DocumentsRepo {
 
   update(id: number, patch: DocumentPatch, now: string): void {
     const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
-    const sets = entries.map(([key]) => `${PATCH_COLUMNS[key as keyof DocumentPatch]} = ?`);
-    const values = entries.map(([, value]) => value as string | number | null);
-    this.db
-      .prepare(`UPDATE documents SET ${[...sets, "updated_at = ?"].join(", ")} WHERE id = ?`)
-      .run(...values, now, id);
+    const columns = entries.map(([key]) => PATCH_COLUMNS[key as keyof DocumentPatch]);
+    const key = columns.join(",");
+    let statement = this.updateStmts.get(key);
+    if (!statement) {
+      const sets = [...columns.map((column) => `${column} = ?`), "updated_at = ?"];
+      statement = this.db.prepare(`UPDATE documents SET ${sets.join(", ")} WHERE id = ?`);
+      this.updateStmts.set(key, statement);
+    }
+    statement.run(...entries.map(([, value]) => value as string | number | null), now, id);
   }
 
   /**
-   * Atomically takes the next queued document that is due. With `includeExtracted` false, documents whose text
-   * is already stored (they only wait for the model) are left alone.
+   * Atomically takes the next due queued document of `lane` that has no text yet and starts its extraction: claimed
+   * by `owner`, status `extracting`, one more attempt counted (before the work starts). The caller records the
+   * event in the same transaction.
    */
-  claimNext(owner: string, now: string, includeExtracted: boolean): DocumentRecord | undefined {
-    const row = this.claimStmt.get(owner, now, now, includeExtracted ? 1 : 0);
+  claimForExtraction(owner: string, now: string, lane: Lane): DocumentRecord | undefined {
+    const row = this.claimForExtractionStmt.get({ owner, now, lane });
+    return row ? toDocument(row) : undefined;
+  }
+
+  /** Takes the next due queued document whose text is stored already: it only waits for the model. */
+  claimExtracted(owner: string, now: string): DocumentRecord | undefined {
+    const row = this.claimExtractedStmt.get({ owner, now });
     return row ? toDocument(row) : undefined;
   }
 
   /** Takes a classified document whose routing was interrupted (crash, restart). */
   claimNextRouting(owner: string, now: string): DocumentRecord | undefined {
-    const row = this.db
-      .prepare<[string, string], DocumentRow>(`
-        UPDATE documents SET claimed_by = ?, updated_at = ?
-        WHERE id = (SELECT id FROM documents WHERE status = 'routing' AND claimed_by IS NULL ORDER BY id LIMIT 1)
-        RETURNING *`)
-      .get(owner, now);
+    const row = this.claimRoutingStmt.get(owner, now);
     return row ? toDocument(row) : undefined;
   }
 
   /** Claims a specific document, if nobody holds it. */
   claim(id: number, owner: string, now: string): boolean {
-    const result = this.db
-      .prepare("UPDATE documents SET claimed_by = ?, updated_at = ? WHERE id = ? AND claimed_by IS NULL")
-      .run(owner, now, id);
-    return result.changes === 1;
+    return this.claimStmt.run(owner, now, id).changes === 1;
   }
 
   release(id: number, now: string): void {
-    this.db.prepare("UPDATE documents SET claimed_by = NULL, updated_at = ? WHERE id = ?").run(now, id);
+    this.releaseStmt.run(now, id);
   }
 
   /** Documents held by owners that are gone (crash, kill -9). */

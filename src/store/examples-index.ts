@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { prepared } from "./prepared.js";
 
 /** A document a person confirmed or corrected, as the learning parts see it. */
 export interface ConfirmedExample {
@@ -106,23 +107,31 @@ export class ExamplesIndex {
   /** Changes whenever the confirmed set changes. */
   version(): string {
     return (
-      this.db.prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?").get(VERSION_KEY)
+      prepared<[string], { value: string }>(this.db, "SELECT value FROM meta WHERE key = ?").get(VERSION_KEY)
         ?.value ?? "0"
+    );
+  }
+
+  /** Whether no document has been confirmed yet: then there is nothing to look up. */
+  isEmpty(): boolean {
+    return (
+      prepared<[], { one: number }>(this.db, "SELECT 1 AS one FROM examples LIMIT 1").get() === undefined
     );
   }
 
   /** The k confirmed documents closest to `text` by bm25, never `excludeDocumentId` itself. */
   similar(text: string, k: number, excludeDocumentId?: number): SimilarExample[] {
-    if (k <= 0) return [];
+    if (k <= 0 || this.isEmpty()) return [];
     const terms = this.queryTerms(text);
     if (terms.length === 0) return [];
     const query = terms.map((term) => `"${term}"`).join(" OR ");
-    return this.db
-      .prepare<[string, number, number], ExampleRow & { rank: number }>(`
-        SELECT e.*, bm25(examples_fts) AS rank
-        FROM examples_fts JOIN examples e ON e.document_id = examples_fts.rowid
-        WHERE examples_fts MATCH ? AND e.document_id != ?
-        ORDER BY rank LIMIT ?`)
+    return prepared<[string, number, number], ExampleRow & { rank: number }>(
+      this.db,
+      `SELECT e.*, bm25(examples_fts) AS rank
+       FROM examples_fts JOIN examples e ON e.document_id = examples_fts.rowid
+       WHERE examples_fts MATCH ? AND e.document_id != ?
+       ORDER BY rank LIMIT ?`,
+    )
       .all(query, excludeDocumentId ?? -1, k)
       .map((row) => ({
         documentId: row.document_id,
@@ -136,12 +145,11 @@ export class ExamplesIndex {
   private queryTerms(text: string): string[] {
     const candidates = [...new Set(tokens(text.slice(0, MAX_EXAMPLE_CHARS)))].slice(0, 500);
     if (candidates.length === 0) return [];
-    const placeholders = candidates.map(() => "?").join(", ");
-    return this.db
-      .prepare<string[], { term: string }>(
-        `SELECT term FROM examples_vocab WHERE term IN (${placeholders}) ORDER BY doc, term LIMIT ${QUERY_TERMS}`,
-      )
-      .all(...candidates)
+    return prepared<[string], { term: string }>(
+      this.db,
+      `SELECT term FROM examples_vocab WHERE term IN (SELECT value FROM json_each(?)) ORDER BY doc, term LIMIT ${QUERY_TERMS}`,
+    )
+      .all(JSON.stringify(candidates))
       .map((row) => row.term);
   }
 

@@ -2,6 +2,7 @@ import { z } from "zod";
 import type { Db } from "./database.js";
 import { ANY_CATEGORY, type HandlerTrigger } from "./handler-triggers.js";
 import { parseJsonColumn } from "./json-column.js";
+import { prepared } from "./prepared.js";
 
 export interface HandlerRecord {
   id: number;
@@ -75,8 +76,7 @@ export class HandlersRepo {
   constructor(private readonly db: Db) {}
 
   list(): HandlerRecord[] {
-    return this.db
-      .prepare<[], HandlerRow>("SELECT * FROM handlers ORDER BY position, id")
+    return prepared<[], HandlerRow>(this.db, "SELECT * FROM handlers ORDER BY position, id")
       .all()
       .map(toHandler);
   }

@@ -71,6 +71,10 @@ interface InvoiceRow {
   updated_at: string;
 }
 
+/** Built once: a zod schema costs more to make than to check a small row. */
+const LINE_ITEMS = z.array(lineItemSchema);
+const CHECKS = z.array(checkSchema);
+
 function toInvoice(row: InvoiceRow): InvoiceRecord {
   return {
     id: row.id,
@@ -90,9 +94,9 @@ function toInvoice(row: InvoiceRow): InvoiceRecord {
     totalMinor: row.total_minor,
     iban: row.iban,
     purchaseOrder: row.purchase_order,
-    lineItems: parseJsonColumn(row.line_items, z.array(lineItemSchema), []),
+    lineItems: parseJsonColumn(row.line_items, LINE_ITEMS, []),
     fields: parseJsonColumn(row.fields, fieldsSchema, {}),
-    checks: parseJsonColumn(row.checks, z.array(checkSchema), []),
+    checks: parseJsonColumn(row.checks, CHECKS, []),
     duplicateOf: row.duplicate_of,
     duplicateReason: row.duplicate_reason,
     archivePath: row.archive_path,

@@ -1,4 +1,5 @@
 import type { Db } from "./database.js";
+import { prepared } from "./prepared.js";
 
 export const RULE_FIELDS = ["text", "name", "sender"] as const;
 export const RULE_MATCHES = ["keyword", "regex"] as const;
@@ -70,8 +71,7 @@ export class RulesRepo {
   }
 
   enabled(): RuleRecord[] {
-    return this.db
-      .prepare<[], RuleRow>("SELECT * FROM rules WHERE enabled = 1 ORDER BY id")
+    return prepared<[], RuleRow>(this.db, "SELECT * FROM rules WHERE enabled = 1 ORDER BY id")
       .all()
       .map(toRule);
   }

@@ -55,6 +55,8 @@ export interface TokenStats {
 export interface HostUtilisation {
   host: string;
   parallel: number;
+  /** Documents whose model answer came from this host (the host recorded with the classification). */
+  documents: number;
   /** Sum of model call times in the sample (ms). */
   busyMs: number;
   /** From the start of the first call to the end of the last (ms). */
@@ -79,7 +81,7 @@ export interface StatsOptions {
   recent?: number;
   /** Without `since`, the throughput covers this many days back from today. */
   days?: number;
-  /** The model host(s) to attribute model time to (one today). */
+  /** The model hosts to attribute model time to (`model.hosts`); with one, unrecorded hosts count as it. */
   hosts: readonly { url: string; parallel: number }[];
 }
 
@@ -181,8 +183,9 @@ function throughput(db: Db, since: string | null, days: number): StoreStats["thr
   const from = since ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
   return db
     .prepare<{ since: string }, { day: string; finished: number }>(`
-      SELECT substr(created_at, 1, 10) AS day, count(*) AS finished
-      FROM events WHERE to_status IN (${finalList}) AND created_at >= @since
+      SELECT substr(first, 1, 10) AS day, count(*) AS finished
+      FROM (SELECT min(created_at) AS first FROM events WHERE to_status IN (${finalList}) GROUP BY document_id)
+      WHERE first >= @since
       GROUP BY day ORDER BY day`)
     .all({ since: from });
 }
@@ -229,6 +232,7 @@ interface ModelRow {
   cached_tokens: number | null;
   output_tokens: number | null;
   created_at: string;
+  host: string | null;
 }
 
 function modelFigures(
@@ -239,7 +243,8 @@ function modelFigures(
   const rows = db
     .prepare<[number], ModelRow>(`
       SELECT latency_ms, prompt_tokens, output_tokens, created_at,
-             json_extract(details, '$.promptCachedTokens') AS cached_tokens
+             json_extract(details, '$.promptCachedTokens') AS cached_tokens,
+             json_extract(details, '$.host') AS host
       FROM classifications WHERE document_id >= ? AND source = 'llm'`)
     .all(firstId);
   const mean = (pick: (r: ModelRow) => number | null): number | null => {
@@ -254,8 +259,9 @@ function modelFigures(
     start = Math.min(start, at - (row.latency_ms ?? 0));
     end = Math.max(end, at);
   }
-  const busyMs = latencies.reduce((a, b) => a + b, 0);
   const windowMs = end > start ? end - start : 0;
+  const only = hosts.length === 1 ? hosts[0]?.url : undefined;
+  const answeredBy = (url: string) => rows.filter((r) => (r.host ?? only) === url);
   return {
     modelCall: percentiles(latencies),
     tokens: {
@@ -264,13 +270,18 @@ function modelFigures(
       cachedPerDocument: mean((r) => r.cached_tokens),
       outputPerDocument: mean((r) => r.output_tokens),
     },
-    utilisation: hosts.map((host) => ({
-      host: host.url,
-      parallel: host.parallel,
-      busyMs,
-      windowMs,
-      utilisation: windowMs > 0 ? busyMs / (host.parallel * windowMs) : null,
-    })),
+    utilisation: hosts.map((host) => {
+      const answered = answeredBy(host.url);
+      const busyMs = answered.reduce((n, r) => n + (r.latency_ms ?? 0), 0);
+      return {
+        host: host.url,
+        parallel: host.parallel,
+        documents: answered.length,
+        busyMs,
+        windowMs,
+        utilisation: windowMs > 0 ? busyMs / (host.parallel * windowMs) : null,
+      };
+    }),
   };
 }
 

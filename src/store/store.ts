@@ -3,7 +3,7 @@ import { nowIso } from "./clock.js";
 import { openDataFolder } from "./data-folder.js";
 import type { Db } from "./database.js";
 import type { DocumentStatus } from "./document-status.js";
-import { type DocumentPatch, type DocumentRecord, DocumentsRepo } from "./documents-repo.js";
+import { type DocumentPatch, type DocumentRecord, DocumentsRepo, type Lane } from "./documents-repo.js";
 import { EventsRepo } from "./events-repo.js";
 import { ExtractionsRepo } from "./extractions-repo.js";
 import { FilesRepo } from "./files-repo.js";
@@ -43,6 +43,7 @@ export class Store {
   readonly scratch: ScratchRepo;
 
   constructor(readonly db: Db) {
+    this.runInTransaction = db.transaction((fn: () => unknown) => fn());
     this.documents = new DocumentsRepo(db);
     this.files = new FilesRepo(db);
     this.extractions = new ExtractionsRepo(db);
@@ -63,10 +64,13 @@ export class Store {
     return new Store(openDataFolder(home, options));
   }
 
-  /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. */
+  /** Runs `fn` in an IMMEDIATE transaction: it either commits whole or not at all. Nested: a savepoint. */
   transaction<T>(fn: () => T): T {
-    return this.db.transaction(fn).immediate();
+    return this.runInTransaction.immediate(fn) as T;
   }
+
+  /** One better-sqlite3 transaction function for all: making one per call costs more than a small commit. */
+  private readonly runInTransaction;
 
   /** Changes a document's status and records the event, in one committed transaction. */
   transition(id: number, change: Transition): DocumentRecord {
@@ -89,6 +93,24 @@ export class Store {
       const after = this.documents.get(id);
       if (!after) throw new Error(`document ${id} vanished`);
       return after;
+    });
+  }
+
+  /**
+   * The next due document of `lane` without text, claimed by `owner` and moved to `extracting` with one more attempt
+   * counted, and its event written: one transaction, committed before the extraction starts.
+   */
+  claimForExtraction(owner: string, lane: Lane): DocumentRecord | undefined {
+    return this.transaction(() => {
+      const now = nowIso();
+      const document = this.documents.claimForExtraction(owner, now, lane);
+      if (document) {
+        this.events.add(
+          { documentId: document.id, type: "extracting", fromStatus: "queued", toStatus: "extracting" },
+          now,
+        );
+      }
+      return document;
     });
   }
 

@@ -150,35 +150,29 @@ describe("docsort watch, when things go wrong", () => {
   });
 
   it("extraction runs ahead of the model, so the model never waits for it", async () => {
-    // the first model request is held until every document's text is stored: that only happens if extraction
+    // the model requests are held until every document's text is stored: that only happens if extraction
     // goes on while the model is busy (and the test then fails at the deadline, whatever the machine's speed)
     const answer = echoCategory();
-    let held = false;
-    let ahead = false;
+    let ahead: Promise<boolean> | undefined;
     env.server.script(async (request) => {
-      if (!held) {
-        held = true;
-        ahead = await waitUntil(
-          () => countEvents(env.home, "extracted").size === 4,
-          "4 extracted",
-          120_000,
-        ).then(
-          () => true,
-          () => false,
-        );
-      }
+      ahead ??= waitUntil(() => countEvents(env.home, "extracted").size === 4, "4 extracted", 120_000).then(
+        () => true,
+        () => false,
+      );
+      await ahead;
       return answer(request);
     });
     dropTextFiles(4);
     const result = await runDocsort(["watch", "--once"], env);
     expect(result.code).toBe(0);
-    expect(ahead).toBe(true);
+    expect(await ahead).toBe(true);
     const times = eventTimes(env.home);
     const firstClassified = Math.min(...times.filter((e) => e.type === "classified").map((e) => e.at));
     const extracted = times.filter((e) => e.type === "extracted").map((e) => e.at);
     expect(extracted).toHaveLength(4);
     expect(Math.max(...extracted)).toBeLessThanOrEqual(firstClassified);
-    expect(env.server.maxConcurrent).toBe(1);
+    // model.parallel (1) plus the one request that waits at the server for the next free slot
+    expect(env.server.maxConcurrent).toBe(2);
   });
 
   it("SIGTERM stops cleanly: the request in flight is cancelled and its document goes back to the queue", async () => {
@@ -313,8 +307,10 @@ describe("docsort watch, when things go wrong", () => {
     dropTextFiles(6);
     const result = await runDocsort(["watch", "--once"], env);
     expect(result.code).toBe(1);
-    // three failures open the breaker; then nothing more is sent while it is open
-    expect(env.server.requests).toHaveLength(3);
+    // three failures open the breaker; then nothing more is sent while it is open (a request already on its way
+    // when it opened, the one beyond model.parallel, may arrive: at most one)
+    expect(env.server.requests.length).toBeGreaterThanOrEqual(3);
+    expect(env.server.requests.length).toBeLessThanOrEqual(4);
     expect(result.stderr.match(/circuit breaker open/g)).toHaveLength(1);
     expect(readDocuments(env.home).every((d) => d.status === "queued")).toBe(true);
   });

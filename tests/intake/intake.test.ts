@@ -214,4 +214,17 @@ describe("Intake", () => {
     const events = store.events.forDocument(outcomes[0]?.document.id ?? 0);
     expect(events.find((e) => e.type === "hard_link")?.message).toMatch(/2 hard links/);
   });
+
+  it("a hard link made later inside the inbox is a duplicate of the first name, and says it is a hard link", async () => {
+    const file = write("contract.docx", "contract content");
+    await createIntake().start(true);
+    await until(() => outcomes.length === 1);
+    linkSync(file, path.join(inbox, "contract-link.docx"));
+    await until(() => outcomes.length === 2);
+    const second = outcomes[1];
+    expect(second?.kind).toBe("duplicate");
+    expect(second?.document).toMatchObject({ status: "duplicate", duplicateOf: outcomes[0]?.document.id });
+    const events = store.events.forDocument(second?.document.id ?? 0);
+    expect(events.find((e) => e.type === "hard_link")?.message).toMatch(/2 hard links/);
+  });
 });

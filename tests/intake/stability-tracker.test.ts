@@ -1,4 +1,4 @@
-import { appendFileSync, rmSync, writeFileSync } from "node:fs";
+import { appendFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StabilityTracker, type StableFile } from "../../src/intake/stability-tracker.js";
@@ -18,7 +18,13 @@ afterEach(() => {
 describe("StabilityTracker", () => {
   it("hands a file on only after size and mtime stayed the same for stableMs", async () => {
     const stable: StableFile[] = [];
-    const tracker = new StabilityTracker(300, (file) => stable.push(file));
+    // a clock at the epoch: every mtime is "new", so only the tracker's own timer can hand a file on
+    const tracker = new StabilityTracker(
+      300,
+      (file) => stable.push(file),
+      () => {},
+      () => 0,
+    );
     const file = path.join(dir.path, "growing.txt");
     writeFileSync(file, "a".repeat(1000));
     for (let chunk = 0; chunk < 6; chunk += 1) {
@@ -45,6 +51,7 @@ describe("StabilityTracker", () => {
       150,
       (f) => stable.push(f),
       (p) => vanished.push(p),
+      () => 0,
     );
     const growing = path.join(dir.path, "a.txt");
     const gone = path.join(dir.path, "b.txt");
@@ -61,5 +68,31 @@ describe("StabilityTracker", () => {
     });
     expect(stable.map((f) => [path.basename(f.path), f.size])).toEqual([["a.txt", 5]]);
     expect(vanished).toEqual([gone]);
+  });
+
+  it("hands on at once a file first seen with an mtime older than stableMs, and waits for a recent one", async () => {
+    const stable: string[] = [];
+    const now = Date.parse("2026-06-01T12:00:00Z");
+    const tracker = new StabilityTracker(
+      1000,
+      (f) => stable.push(path.basename(f.path)),
+      () => {},
+      () => now,
+    );
+    const old = path.join(dir.path, "old.txt");
+    const recent = path.join(dir.path, "recent.txt");
+    writeFileSync(old, "waiting since a minute");
+    writeFileSync(recent, "just written");
+    utimesSync(old, new Date(now - 60_000), new Date(now - 60_000));
+    utimesSync(recent, new Date(now - 200), new Date(now - 200));
+    await tracker.offer(old);
+    await tracker.offer(recent);
+    expect(stable).toEqual(["old.txt"]);
+    expect(tracker.size).toBe(1);
+    await vi.waitFor(async () => {
+      await vi.advanceTimersByTimeAsync(200);
+      expect(stable).toEqual(["old.txt", "recent.txt"]);
+    });
+    tracker.stop();
   });
 });

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { approveInvoice } from "../../src/invoices/approval.js";
+import { approveInvoice, FailedChecksError } from "../../src/invoices/approval.js";
 import { clearDuplicateFlag, undoNotDuplicate } from "../../src/invoices/duplicate-flag.js";
 import { duplicateReason } from "../../src/invoices/find-duplicate.js";
 import { invoiceNumberKey, vendorKey } from "../../src/invoices/identity-keys.js";
@@ -103,6 +103,23 @@ describe("duplicate detection", () => {
   ])("%s is not a duplicate", (_what, candidate) => {
     record(model("Marlow Print Works Ltd", "MPW-30318", "4 March 2025", "£366.00"));
     expect(record(candidate).decision.status).not.toBe("duplicate");
+  });
+
+  it("approval: a duplicate is refused as a duplicate first; failed checks need force", () => {
+    record(model("Kern Hausverwaltung", "7", "15.02.2025", "150,00"));
+    const second = record(model("Kern Hausverwaltung", "7", "15.02.2025", "150,00"));
+    const id = second.invoice?.id ?? 0;
+    fixture.store.db
+      .prepare("UPDATE invoices SET checks = ? WHERE id = ?")
+      .run(JSON.stringify([{ name: "totals_add_up", status: "failed", message: "does not add up" }]), id);
+    expect(() => approveInvoice(fixture.store, id, "anna")).toThrow(/is duplicate .*invoices not-duplicate/);
+    clearDuplicateFlag(fixture.store, id, "anna", null);
+    expect(() => approveInvoice(fixture.store, id, "anna")).toThrow(FailedChecksError);
+    expect(() => approveInvoice(fixture.store, id, "anna")).toThrow(
+      /failed checks: totals_add_up \(does not add up\)/,
+    );
+    expect(fixture.store.invoices.get(id)?.status).toBe("needs_attention");
+    expect(approveInvoice(fixture.store, id, "anna", { force: true }).invoice.status).toBe("approved");
   });
 
   it("a wrong flag is cleared by a person, recorded, undone, cleared again; then the invoice can be approved", () => {

@@ -1,4 +1,5 @@
 import { request as httpRequest } from "node:http";
+import { connect } from "node:net";
 import { PNG } from "pngjs";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { z } from "zod";
@@ -57,6 +58,28 @@ function raw(pathname: string, headers: Record<string, string>): Promise<{ statu
     });
     req.on("error", reject);
     req.end();
+  });
+}
+
+/** Bytes written to the server as they are (a request no HTTP client library would send), and its answer. */
+function rawExchange(request: string): Promise<{ head: string; body: string }> {
+  return new Promise((resolve, reject) => {
+    const socket = connect({ host: "127.0.0.1", port: fx.server.port }, () => socket.end(request));
+    let text = "";
+    socket.setEncoding("utf8").on("data", (chunk: string) => {
+      text += chunk;
+    });
+    socket.on("error", reject);
+    socket.on("close", () => {
+      const [head = "", rest = ""] = text.split("\r\n\r\n", 2);
+      const body = /transfer-encoding: chunked/i.test(head)
+        ? rest
+            .split("\r\n")
+            .filter((_, index) => index % 2 === 1)
+            .join("")
+        : rest;
+      resolve({ head, body });
+    });
   });
 }
 
@@ -397,6 +420,52 @@ describe("API v1: decisions go through the same code paths as the CLI", () => {
     );
   });
 
+  it("a POST that announces no length is read like any other: no body, a chunked body, a chunked body too large", async () => {
+    const post = (id: number, headers: string[], payload?: string) =>
+      rawExchange(
+        [
+          `POST /api/v1/documents/${id}/accept HTTP/1.1`,
+          `Host: 127.0.0.1:${fx.server.port}`,
+          `Authorization: Bearer ${fx.token}`,
+          "Connection: close",
+          ...headers,
+          "",
+          payload ?? "",
+        ].join("\r\n"),
+      );
+    const chunked = (text: string) => `${text.length.toString(16)}\r\n${text}\r\n0\r\n\r\n`;
+    const bare = addDocument(fx.store, {
+      name: "no-length.txt",
+      text: "a note",
+      category: "other",
+      confidence: 0.5,
+    });
+    const noBody = await post(bare.id, []);
+    expect(noBody.head, noBody.body).toMatch(/^HTTP\/1\.1 200/);
+    expect(decisionSchema.parse(JSON.parse(noBody.body)).status).toBe("done");
+
+    const streamed = addDocument(fx.store, {
+      name: "chunked.txt",
+      text: "a memo",
+      category: "other",
+      confidence: 0.5,
+    });
+    const withBody = await post(
+      streamed.id,
+      ["Content-Type: application/json", "Transfer-Encoding: chunked"],
+      chunked(JSON.stringify({ by: "curl" })),
+    );
+    expect(withBody.head, withBody.body).toMatch(/^HTTP\/1\.1 200/);
+
+    const tooLarge = await post(
+      streamed.id,
+      ["Content-Type: application/json", "Transfer-Encoding: chunked"],
+      chunked(JSON.stringify({ note: "x".repeat(300_000) })),
+    );
+    expect(tooLarge.head).toMatch(/^HTTP\/1\.1 413/);
+    expect(errorSchema.parse(JSON.parse(tooLarge.body)).error.code).toBe("payload_too_large");
+  });
+
   it("a document docsort is still working on cannot be decided: 409", async () => {
     const busy = addDocument(fx.store, { name: "busy.txt", text: "being read", status: "extracting" });
     const message = await expectError(
@@ -445,6 +514,58 @@ describe("API v1: review queue, invoices, runs, search, stats", () => {
     });
     const shown = await body(await fx.api(`/api/v1/invoices/${invoiceId}`), invoiceDetailsSchema);
     expect(shown.runs.map((r) => [r.handlerName, r.status])).toEqual([["accounting", "succeeded"]]);
+  });
+
+  it("an invoice whose checks failed is approved only with force, as the CLI needs --force", async () => {
+    const document = addDocument(fx.store, {
+      name: "odd-totals.txt",
+      text: "Beta Ltd invoice 9 total 50.00",
+      category: "invoice",
+      confidence: 0.9,
+      status: "done",
+    });
+    const odd = fx.store.invoices.insert(
+      {
+        documentId: document.id,
+        status: "needs_attention",
+        documentType: "invoice",
+        vendor: "Beta Ltd",
+        vendorKey: "beta",
+        vendorVatId: null,
+        invoiceNumber: "9",
+        numberKey: "9",
+        invoiceDate: "2025-04-01",
+        dueDate: null,
+        currency: "EUR",
+        subtotalMinor: 4000,
+        taxMinor: 500,
+        totalMinor: 5000,
+        iban: null,
+        purchaseOrder: null,
+        lineItems: [],
+        fields: { total: { raw: "50.00", quote: "total 50.00", value: 50, notes: [] } },
+        checks: [{ name: "totals_add_up", status: "failed", message: "40.00 + 5.00 ≠ 50.00" }],
+        duplicateOf: null,
+        duplicateReason: null,
+        archivePath: null,
+        extraction: {},
+      },
+      nowIso(),
+    ).id;
+    const message = await expectError(
+      await fx.api(`/api/v1/invoices/${odd}/approve`, { method: "POST" }),
+      409,
+      "conflict",
+    );
+    expect(message).toContain("totals_add_up (40.00 + 5.00 ≠ 50.00)");
+    expect(message).toContain('"force": true');
+    expect(fx.store.invoices.get(odd)?.status).toBe("needs_attention");
+    const approved = await body(
+      await fx.api(`/api/v1/invoices/${odd}/approve`, postJson({ by: "bob", force: true })),
+      approvalSchema,
+    );
+    expect(approved.invoice).toMatchObject({ status: "approved", decidedBy: "bob" });
+    await fx.server.handlersIdle();
   });
 
   it("rejects only with a reason, and only what can be rejected", async () => {
@@ -501,8 +622,10 @@ describe("API v1: review queue, invoices, runs, search, stats", () => {
 
   it("counts documents, invoices and runs", async () => {
     const stats = await body(await fx.api("/api/v1/stats"), statsSchema);
-    expect(stats.documents.total).toBe(5);
-    expect(stats.invoices.byStatus).toEqual({ approved: 1 });
+    const stored = Object.values(fx.store.documents.countByStatus()).reduce((sum, n) => sum + n, 0);
+    expect(stored).toBeGreaterThanOrEqual(5);
+    expect(stats.documents.total).toBe(stored);
+    expect(stats.invoices.byStatus).toEqual({ approved: 2 });
     expect(stats.handlerRuns.total).toBeGreaterThanOrEqual(3);
     expect(stats.lastEventId).toBeGreaterThan(0);
   });

@@ -106,10 +106,23 @@ describe("collectStats", () => {
       new Date(base + 1000).toISOString(),
     );
     store.events.add(
-      { documentId: doc.id, type: "routed", toStatus: "done" },
+      { documentId: doc.id, type: "human_decision", toStatus: "done" },
       new Date(base + 2000).toISOString(),
     );
+    store.events.add(
+      { documentId: doc.id, type: "human_decision", toStatus: "done" },
+      new Date(base + 86_400_000).toISOString(),
+    );
+    const second = store.documents.insert(
+      { sha256: "t2", path: "/in/t2", name: "t2", size: 1, status: "done" },
+      new Date(base).toISOString(),
+    );
+    store.events.add(
+      { documentId: second.id, type: "routed", toStatus: "done" },
+      new Date(base + 3000).toISOString(),
+    );
     const stats = collectStats(store.db, { hosts: HOSTS });
+    // a document counts once, on the day it first became final: decided again later, it is not finished again
     expect(stats.throughput).toEqual([{ day: new Date(base).toISOString().slice(0, 10), finished: 2 }]);
 
     const classificationId = store.classifications.add(

@@ -103,13 +103,56 @@ describe("Store.transition", () => {
     expect(store.documents.duplicatesOf(first.id).map((d) => d.id)).toEqual([copy.id]);
   });
 
-  it("claims a queued document for exactly one owner", () => {
+  it("claims a queued document for exactly one owner, counting the attempt before the work", () => {
     const doc = store.documents.insert(
       { sha256: "d".repeat(64), path: "/in/d.txt", name: "d.txt", size: 3, status: "queued" },
       now,
     );
-    expect(store.documents.claimNext("one", now, true)?.id).toBe(doc.id);
-    expect(store.documents.claimNext("two", now, true)).toBeUndefined();
+    expect(store.documents.claimForExtraction("one", now, "heavy")).toMatchObject({
+      id: doc.id,
+      status: "extracting",
+      claimedBy: "one",
+      attempts: 1,
+    });
+    expect(store.documents.claimForExtraction("two", now, "heavy")).toBeUndefined();
     expect(store.documents.claim(doc.id, "two", now)).toBe(false);
+  });
+
+  it("claims per lane: fresh work by id first, retries when due, documents with text only for the model", () => {
+    const add = (name: string, lane: "light" | "heavy", nextAttemptAt: string | null = null) => {
+      const doc = store.documents.insert(
+        { sha256: name.padEnd(64, "0"), path: `/in/${name}`, name, size: 3, status: "queued", lane },
+        now,
+      );
+      if (nextAttemptAt) store.documents.update(doc.id, { nextAttemptAt }, now);
+      return doc.id;
+    };
+    const scan = add("a1", "heavy");
+    const retried = add("b1", "light", "2025-12-31T23:59:00.000Z");
+    const later = add("c1", "light", "2026-01-01T00:05:00.000Z");
+    const fresh = add("d1", "light");
+    const extracted = add("e1", "light");
+    store.extractions.add(
+      {
+        documentId: extracted,
+        text: "stored",
+        method: "text",
+        mime: "text/plain",
+        kind: "text",
+        pages: null,
+        pagesRead: null,
+        encoding: null,
+        language: null,
+        ocrConfidence: null,
+        warnings: [],
+        durationMs: 1,
+      },
+      now,
+    );
+    const light = () => store.documents.claimForExtraction("me", now, "light")?.id;
+    expect([light(), light(), light()]).toEqual([fresh, retried, undefined]);
+    expect(store.documents.claimForExtraction("me", now, "heavy")?.id).toBe(scan);
+    expect(store.documents.claimExtracted("me", now)?.id).toBe(extracted);
+    expect(store.documents.get(later)).toMatchObject({ status: "queued", claimedBy: null });
   });
 });

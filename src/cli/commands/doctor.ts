@@ -3,7 +3,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { fallsBackToBuiltin } from "../../classify/builtin/fallback-policy.js";
-import { checkModelHealth } from "../../classify/ollama-health.js";
+import { checkEveryHost } from "../../classify/hosts/hosts-health.js";
 import { loadPromptTemplate } from "../../classify/prompt-template.js";
 import { loadConfig } from "../../config/load-config.js";
 import type { Config } from "../../config/schema.js";
@@ -176,30 +176,38 @@ function checkFallback(config: Config): Check {
   }
 }
 
+/** Every model host: reachable, and has the model. With several hosts each check names its host. */
 async function checkModel(config: Config): Promise<Check[]> {
-  const health = await checkModelHealth(config.model);
-  if (health.ok) {
+  const hosts = await checkEveryHost(config.model);
+  const several = hosts.length > 1;
+  return hosts.flatMap(({ url, parallel, health }) => {
+    const at = several ? ` at ${url} (parallel ${parallel})` : "";
+    if (health.ok) {
+      return [
+        { name: "ollama", ok: true, detail: `${url} (Ollama ${health.version ?? "unknown version"})` },
+        { name: "model", ok: true, detail: `${config.model.name}, num_ctx ${config.model.numCtx}${at}` },
+      ];
+    }
+    if (health.problem === "model_missing") {
+      return [
+        { name: "ollama", ok: true, detail: url },
+        {
+          name: "model",
+          ok: false,
+          detail: health.message,
+          fix: several ? `ollama pull ${config.model.name} on ${url}` : `ollama pull ${config.model.name}`,
+        },
+      ];
+    }
     return [
       {
         name: "ollama",
-        ok: true,
-        detail: `${config.model.host} (Ollama ${health.version ?? "unknown version"})`,
+        ok: false,
+        detail: health.message,
+        fix: several
+          ? `start Ollama at ${url} (\`ollama serve\`), or remove it from model.hosts`
+          : "install Ollama (https://ollama.com), run `ollama serve`, or point OLLAMA_HOST at your server",
       },
-      { name: "model", ok: true, detail: `${config.model.name}, num_ctx ${config.model.numCtx}` },
     ];
-  }
-  if (health.problem === "model_missing") {
-    return [
-      { name: "ollama", ok: true, detail: config.model.host },
-      { name: "model", ok: false, detail: health.message, fix: `ollama pull ${config.model.name}` },
-    ];
-  }
-  return [
-    {
-      name: "ollama",
-      ok: false,
-      detail: health.message,
-      fix: "install Ollama (https://ollama.com), run `ollama serve`, or point OLLAMA_HOST at your server",
-    },
-  ];
+  });
 }

@@ -87,6 +87,7 @@ async function createLlm(app: App, findExamples: ExampleFinder) {
     model: app.config.model,
     categories: app.config.taxonomy,
     prompt: loadPromptTemplate(app.config.prompts, "classify"),
+    hosts: app.modelHosts,
     budget: { firstPassTokens: app.config.tokens.firstPass, escalateBelow: app.config.review.minConfidence },
   });
   return new LlmDocumentClassifier(llm, findExamples, examplePolicy(app.config));

@@ -5,7 +5,7 @@ import { UsageError } from "../../errors.js";
 import { describeRun } from "../../handlers/describe-run.js";
 import { invoicePayload } from "../../handlers/handler-event.js";
 import { runNow } from "../../handlers/run-now.js";
-import { approveInvoice, rejectInvoice } from "../../invoices/approval.js";
+import { approveInvoice, FailedChecksError, rejectInvoice } from "../../invoices/approval.js";
 import { clearDuplicateFlag, undoNotDuplicate } from "../../invoices/duplicate-flag.js";
 import { exportRow, invoicesCsv } from "../../invoices/export-invoices.js";
 import { formatMinor } from "../../invoices/parse-money.js";
@@ -123,8 +123,12 @@ export function registerInvoices(program: Command): void {
     .action((rawId: string, raw: unknown, command: Command) =>
       withApp(command, async (app) => {
         const options = parseInput(approveOptions, raw);
-        await confirmFailedChecks(findInvoice(app.store, rawId), options.force === true);
-        const { invoice, runs } = approveInvoice(app.store, parseId(rawId), options.by ?? actor());
+        const { invoice, runs } = await approveKnowingly(
+          app.store,
+          parseId(rawId),
+          options.by ?? actor(),
+          options.force === true,
+        );
         const progress = startProgress(`running the invoice.approved handlers of invoice #${invoice.id}`);
         let finished: HandlerRunRecord[] = [];
         try {
@@ -235,21 +239,29 @@ export function registerInvoices(program: Command): void {
 }
 
 /**
- * Approving an invoice whose checks failed (the amounts do not add up, the IBAN is wrong…) is a decision a person
- * makes knowingly: on a terminal they are asked; elsewhere --force says so.
+ * Approves, asking first on a terminal when checks failed (elsewhere --force says the person knows); see
+ * approveInvoice for what is refused.
  */
-async function confirmFailedChecks(invoice: InvoiceRecord, force: boolean): Promise<void> {
-  const failed = invoice.checks.filter((c) => c.status === "failed");
-  if (failed.length === 0 || force) return;
-  const list = failed.map((c) => `${c.name} (${c.message})`).join("; ");
-  if (!process.stdin.isTTY || !process.stdout.isTTY)
-    throw new UsageError(
-      `invoice #${invoice.id} has failed checks: ${list}. Look at docsort invoices show ${invoice.id}; approve anyway with --force.`,
-    );
-  printLine(`invoice #${invoice.id} has failed checks: ${list}`);
-  const { confirm } = await import("@inquirer/prompts");
-  if (!(await confirm({ message: `Approve invoice #${invoice.id} anyway?`, default: false })))
-    throw new UsageError(`invoice #${invoice.id} was not approved.`);
+async function approveKnowingly(
+  store: Store,
+  id: number,
+  by: string,
+  force: boolean,
+): Promise<ReturnType<typeof approveInvoice>> {
+  try {
+    return approveInvoice(store, id, by, { force });
+  } catch (error) {
+    if (!(error instanceof FailedChecksError)) throw error;
+    if (!process.stdin.isTTY || !process.stdout.isTTY)
+      throw new UsageError(
+        `${error.message}. Look at docsort invoices show ${id}; approve anyway with --force.`,
+      );
+    printLine(error.message);
+    const { confirm } = await import("@inquirer/prompts");
+    if (!(await confirm({ message: `Approve invoice #${id} anyway?`, default: false })))
+      throw new UsageError(`invoice #${id} was not approved.`);
+    return approveInvoice(store, id, by, { force: true });
+  }
 }
 
 function printInvoice(i: InvoiceRecord, wide: boolean): void {

@@ -85,7 +85,7 @@ export function registerMail(program: Command): void {
           return;
         }
         const onTaken = options.json ? undefined : (taken: TakenMessage) => printLine(describeTaken(taken));
-        const results = await app.createMailIntake(onTaken, store).syncOnce(name, dryRun);
+        const results = await (await app.createMailIntake(onTaken, store)).syncOnce(name, dryRun);
         if (options.json) printJson(results);
         else {
           for (const account of results) {

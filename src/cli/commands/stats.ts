@@ -52,7 +52,7 @@ export function registerStats(program: Command): void {
       try {
         const stats = collectStats(db, {
           since: sinceIso(options.since),
-          hosts: [{ url: config.model.host, parallel: config.model.parallel }],
+          hosts: config.model.hosts,
         });
         if (options.json) printJson(stats);
         else printStats(stats);
@@ -111,7 +111,7 @@ function printStats(stats: StoreStats): void {
   for (const host of sample.utilisation) {
     printLine(
       `model utilisation ${host.host} (parallel ${host.parallel}): ${decimal(host.utilisation, 2)} ` +
-        `(busy ${hours(host.busyMs)} in ${hours(host.windowMs)})`,
+        `(busy ${hours(host.busyMs)} in ${hours(host.windowMs)}, ${count(host.documents)} documents)`,
     );
   }
   printLine();

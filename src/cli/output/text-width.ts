@@ -11,12 +11,7 @@ export interface TextWidth {
 
 let loaded: TextWidth | undefined;
 
-/**
- * string-width and cli-truncate, loaded on first use: string-width builds an Intl.Segmenter (ICU data) as it loads,
- * which commands that print no table or live line (`--help`, `config`, `watch` in a pipe) should not pay for. Both
- * are ES modules; Node ≥ 20.19 loads them synchronously with require().
- */
-export function textWidth(): TextWidth {
+function load(): TextWidth {
   if (!loaded) {
     const require = createRequire(import.meta.url);
     const width = (require("string-width") as { default: typeof stringWidth }).default;
@@ -24,4 +19,22 @@ export function textWidth(): TextWidth {
     loaded = { width, truncate };
   }
   return loaded;
+}
+
+/** Printable ASCII only: one column per character, nothing for string-width to work out. */
+const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+
+const lazy: TextWidth = {
+  width: (text, options) => (PLAIN_ASCII.test(text) ? text.length : load().width(text, options)),
+  truncate: (text, columns, options) => load().truncate(text, columns, options),
+};
+
+/**
+ * string-width and cli-truncate, loaded on first use: string-width builds an Intl.Segmenter (ICU data) as it loads,
+ * which commands that print no table or live line (`--help`, `config`, `watch` in a pipe) should not pay for, nor
+ * a table of plain ASCII (measured by its length). Both are ES modules; Node ≥ 20.19 loads them synchronously with
+ * require().
+ */
+export function textWidth(): TextWidth {
+  return lazy;
 }

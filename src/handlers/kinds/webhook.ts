@@ -1,5 +1,6 @@
 import { createHmac } from "node:crypto";
 import { z } from "zod";
+import { hasCredentials } from "../../config/url-credentials.js";
 import { errorMessage } from "../../errors.js";
 import { redactSecrets } from "../../log/redact.js";
 import type { HttpResponse } from "../effects.js";
@@ -97,15 +98,6 @@ export const webhookKind = defineHandlerKind({
     });
   },
 });
-
-function hasCredentials(url: string): boolean {
-  try {
-    const parsed = new URL(url);
-    return parsed.username !== "" || parsed.password !== "";
-  } catch {
-    return false;
-  }
-}
 
 /** What a receiver recomputes: hex HMAC-SHA256 of `${timestamp}.${body}` with the shared secret. */
 export function sign(secret: string, timestamp: string, body: string): string {

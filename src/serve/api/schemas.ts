@@ -88,7 +88,13 @@ const note = z.string().trim().min(1).max(1000).optional();
 export const decisionBody = z.strictObject({ by, note });
 export const setCategoryBody = (categories: readonly [string, ...string[]]) =>
   z.strictObject({ category: z.enum(categories), by, note });
-export const approveBody = z.strictObject({ by });
+export const approveBody = z.strictObject({
+  by,
+  force: z
+    .boolean()
+    .optional()
+    .openapi({ description: "true: approve although checks failed (else 409 with the failed checks)" }),
+});
 export const rejectBody = z.strictObject({ reason: z.string().trim().min(1, "say why").max(1000), by });
 
 // ── responses ───────────────────────────────────────────────────────────────────────────────────────────────────

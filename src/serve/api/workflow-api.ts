@@ -1,8 +1,9 @@
 import { createRoute, z } from "@hono/zod-openapi";
+import { FailedChecksError } from "../../invoices/approval.js";
 import { buildReviewCard } from "../../review/review-card.js";
 import { listReviewQueue } from "../../review/review-queue.js";
 import type { ServeContext } from "../serve-context.js";
-import { notFound } from "./api-error.js";
+import { ApiError, notFound } from "./api-error.js";
 import { invoiceView } from "./invoice-view.js";
 import { apiRouter, errorResponses, json, jsonBody } from "./route-kit.js";
 import {
@@ -94,8 +95,15 @@ export function workflowApi(ctx: ServeContext) {
     (c) => {
       const { id } = c.req.valid("param");
       if (!store.invoices.get(id)) throw notFound(`there is no invoice #${id}`);
-      const { invoice, runs } = ctx.operations.approveInvoice(id, c.req.valid("json").by);
-      return c.json({ invoice: invoiceView(invoice), runs }, 200);
+      const { by, force } = c.req.valid("json");
+      try {
+        const { invoice, runs } = ctx.operations.approveInvoice(id, by, force === true);
+        return c.json({ invoice: invoiceView(invoice), runs }, 200);
+      } catch (error) {
+        if (error instanceof FailedChecksError)
+          throw new ApiError(409, "conflict", `${error.message}; send {"force": true} to approve it anyway`);
+        throw error;
+      }
     },
   );
 

@@ -91,7 +91,11 @@ function decision(invoice: InvoiceRecord, csrfToken: string): Html {
   return html`<h2>Decision</h2><div class="actions">
     ${
       APPROVABLE.has(invoice.status)
-        ? html`<form method="post" action="/invoices/${invoice.id}/approve">${csrfField(csrfToken)}<button type="submit" class="primary" data-key="a"><kbd>a</kbd> Approve</button></form>`
+        ? html`<form method="post" action="/invoices/${invoice.id}/approve">${csrfField(csrfToken)}${
+            invoice.checks.some((c) => c.status === "failed")
+              ? html`<label><input type="checkbox" name="force" value="1" required> approve although checks failed</label> `
+              : ""
+          }<button type="submit" class="primary" data-key="a"><kbd>a</kbd> Approve</button></form>`
         : ""
     }
     ${

@@ -42,10 +42,11 @@ export function ledgerRoutes(ctx: ServeContext, kit: PageKit): Hono<ServeEnv> {
     return kit.render(c, "invoices", `Invoice #${invoice.id}`, body);
   });
 
-  routes.post("/invoices/:id/approve", (c) => {
+  routes.post("/invoices/:id/approve", async (c) => {
     const invoiceId = pathId(c);
+    const force = (await c.req.parseBody()).force === "1";
     return kit.act(c, `/invoices/${invoiceId}`, () => {
-      const { runs } = ctx.operations.approveInvoice(invoiceId, undefined);
+      const { runs } = ctx.operations.approveInvoice(invoiceId, undefined, force);
       return `✔ invoice #${invoiceId} approved${runsNote(runs.length)}`;
     });
   });

@@ -5,6 +5,7 @@ import * as reliability from "./004-reliability.js";
 import * as mailIntake from "./005-mail-intake.js";
 import * as searchServe from "./006-search-serve.js";
 import * as statsIndexes from "./007-stats-indexes.js";
+import * as extractionLanes from "./008-extraction-lanes.js";
 
 export interface Migration {
   version: number;
@@ -21,4 +22,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 5, ...mailIntake },
   { version: 6, ...searchServe },
   { version: 7, ...statsIndexes },
+  { version: 8, ...extractionLanes },
 ];
