@@ -122,11 +122,13 @@ export class App {
       { LlmDocumentClassifier },
       { loadPromptTemplate },
       { buildCascade, exampleFinder },
+      { examplePolicy },
     ] = await Promise.all([
       import("./classify/llm-classifier.js"),
       import("./classify/llm-document-classifier.js"),
       import("./classify/prompt-template.js"),
       import("./classify/build-cascade.js"),
+      import("./classify/example-selection.js"),
     ]);
     const llm = new LlmClassifier({
       model: this.config.model,
@@ -136,9 +138,17 @@ export class App {
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
       hosts: this.modelHosts,
+      budget: {
+        firstPassTokens: this.config.tokens.firstPass,
+        escalateBelow: this.config.review.minConfidence,
+      },
     });
     const store = () => this.existingStore();
-    const withExamples = new LlmDocumentClassifier(llm, exampleFinder(store, this.config.learning.examples));
+    const withExamples = new LlmDocumentClassifier(
+      llm,
+      exampleFinder(store, this.config.learning.examples),
+      examplePolicy(this.config),
+    );
     return buildCascade(this.config, store, withExamples);
   }
 
@@ -199,13 +209,15 @@ export class App {
   }
 
   async createInvoiceExtractor(): Promise<InvoiceFieldExtractor> {
-    const [{ LlmInvoiceExtractor }, { loadPromptTemplate }] = await Promise.all([
+    const [{ LlmInvoiceExtractor }, { loadPromptTemplate, taxonomyValues }] = await Promise.all([
       import("./invoices/llm-invoice-extractor.js"),
       import("./classify/prompt-template.js"),
     ]);
     return new LlmInvoiceExtractor({
       model: this.config.model,
-      prompt: loadPromptTemplate(this.config.prompts, "invoice"),
+      // the same taxonomy as the classification prompt: both start with the same system message, which Ollama's
+      // prefix cache then keeps for either
+      prompt: loadPromptTemplate(this.config.prompts, "invoice", taxonomyValues(this.config.taxonomy)),
       calibration: createTokenCalibration(this.storedMeta()),
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>

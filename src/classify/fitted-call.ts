@@ -19,7 +19,11 @@ export interface FittedCallOptions<T> {
   prompt: PromptTemplate;
   values: (text: string, truncated: boolean, omittedChars: number) => PromptValues;
   text: string;
+  /** At most this many estimated tokens of `text` (see fitPrompt); default: as many as the window has room for. */
+  maxTextTokens?: number | undefined;
   schema: z.ZodObject & z.ZodType<T>;
+  /** See StructuredCallOptions.format. */
+  format?: z.ZodObject | undefined;
   repairInstruction: (problem: string) => string;
   /** See StructuredCallOptions.salvage. */
   salvage?: ((raw: string) => Salvaged<T> | undefined) | undefined;
@@ -57,7 +61,14 @@ export async function callFitted<T>(options: FittedCallOptions<T>): Promise<Fitt
   let promptCut: string | undefined;
   for (let round = 1; ; round++) {
     const factor = calibration.factor(model.name);
-    const fitted = await fitPrompt(options.prompt, options.values, options.text, model, factor);
+    const fitted = await fitPrompt(
+      options.prompt,
+      options.values,
+      options.text,
+      model,
+      factor,
+      options.maxTextTokens,
+    );
     const outcome = await callStructured(structuredOptions(options, fitted.messages));
     rawOutputs.push(...outcome.rawOutputs);
     attempts += outcome.attempts;
@@ -72,12 +83,13 @@ export async function callFitted<T>(options: FittedCallOptions<T>): Promise<Fitt
 
 /** The options of a further call with the same prompt (and maybe more messages, a new schema or budget). */
 export function structuredOptions<T>(
-  options: Omit<FittedCallOptions<T>, "calibration" | "prompt" | "values" | "text">,
+  options: Omit<FittedCallOptions<T>, "calibration" | "prompt" | "values" | "text" | "maxTextTokens">,
   messages: BaseMessage[],
 ): StructuredCallOptions<T> {
   return {
     model: options.model,
     schema: options.schema,
+    ...(options.format ? { format: options.format } : {}),
     messages,
     repairInstruction: options.repairInstruction,
     ...(options.salvage ? { salvage: options.salvage } : {}),

@@ -1,10 +1,15 @@
 import { HumanMessage } from "@langchain/core/messages";
+import type { z } from "zod";
 import type { Category, ModelConfig } from "../config/schema.js";
 import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
 import {
+  ANSWER_MAX_TOKENS,
+  buildAnswerCheck,
   buildClassificationSchema,
   type ClassificationSchema,
+  EVIDENCE_MAX_CHARS,
   type ModelClassification,
+  SUMMARY_MAX_CHARS,
 } from "./classification-schema.js";
 import { callFitted, type FittedCall, structuredOptions } from "./fitted-call.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
@@ -26,6 +31,8 @@ export interface LlmClassification extends ModelClassification {
   promptHash: string;
   numCtx: number;
   promptTokens: number | null;
+  /** Prompt tokens Ollama reused from its prefix cache, when it reports them (not part of promptTokens). */
+  promptCachedTokens: number | null;
   outputTokens: number | null;
   estimatedPromptTokens: number;
   latencyMs: number;
@@ -44,6 +51,32 @@ export interface LlmClassification extends ModelClassification {
    * was salvaged or implausible (see classification-checks.ts).
    */
   reviewReason?: string;
+  /** Characters of document text in the prompt of the answer (head and tail with the omission marker). */
+  sentChars: number;
+  /** Estimated tokens of that text. */
+  sentTokens: number;
+  /** The first answer, to a shortened text, was unsure: the document was sent again with more of its text. */
+  escalated: boolean;
+  /** The first pass of an escalated document: what it sent, answered and cost (Ollama's counts). */
+  firstPass?: {
+    category: string;
+    confidence: number;
+    sentChars: number;
+    sentTokens: number;
+    promptTokens: number | null;
+    promptCachedTokens: number | null;
+    outputTokens: number | null;
+  };
+}
+
+/**
+ * How much of a document the first request sends: its beginning and end, `firstPassTokens` estimated tokens of it
+ * (0: as much as num_ctx allows). An answer less confident than `escalateBelow` (or one a person must review) to a
+ * text that was cut for this budget is asked for once more with as much text as num_ctx allows.
+ */
+export interface PromptBudget {
+  firstPassTokens: number;
+  escalateBelow: number;
 }
 
 export interface LlmClassifierOptions {
@@ -57,6 +90,8 @@ export interface LlmClassifierOptions {
   onRetry?: (error: ModelCallError, attempt: number) => void;
   /** Where model requests go (default: `model.host` alone). */
   hosts?: ModelHosts;
+  /** Default: no first-pass budget; every request sends as much text as num_ctx allows. */
+  budget?: PromptBudget;
 }
 
 /** A cut answer is asked for again with this many times the output budget. */
@@ -64,10 +99,15 @@ const CUT_BUDGET_FACTOR = 2;
 
 export class LlmClassifier {
   private readonly schema: ClassificationSchema;
+  private readonly format: z.ZodObject;
+  /** The configured model, with num_predict bounded by what an answer within the schema's limits can take. */
+  private readonly model: ModelConfig;
   private readonly calibration: TokenCalibration;
 
   constructor(private readonly options: LlmClassifierOptions) {
-    this.schema = buildClassificationSchema(options.categories);
+    this.schema = buildAnswerCheck(options.categories);
+    this.format = buildClassificationSchema(options.categories);
+    this.model = { ...options.model, numPredict: Math.min(options.model.numPredict, ANSWER_MAX_TOKENS) };
     this.calibration = options.calibration ?? createTokenCalibration();
   }
 
@@ -75,8 +115,53 @@ export class LlmClassifier {
     return this.options.prompt.hash;
   }
 
+  /**
+   * Classifies within the prompt budget: a first request with the beginning and end of the text, and, when its answer
+   * is unsure and more text could be sent, a second one with as much as num_ctx allows (its prompt starts with the
+   * first one's, so Ollama's prefix cache spares most of the repeated part). Token counts are Ollama's for the request
+   * that gave the answer; an escalated document's first request keeps its own in `firstPass`.
+   */
   async classify(request: ClassifyRequest, signal?: AbortSignal): Promise<LlmClassification> {
-    const { model, prompt } = this.options;
+    const started = performance.now();
+    const budget = this.options.budget;
+    const cap = budget && budget.firstPassTokens > 0 ? budget.firstPassTokens : undefined;
+    const first = await this.pass(request, signal, cap);
+    const unsure =
+      first.reviewReason !== undefined ||
+      first.confidence < (budget?.escalateBelow ?? Number.NEGATIVE_INFINITY);
+    if (!first.capped || !unsure) {
+      const { capped: _, ...result } = first;
+      return { ...result, latencyMs: Math.round(performance.now() - started) };
+    }
+    const { capped: _, ...second } = await this.pass(request, signal, undefined);
+    return {
+      ...second,
+      attempts: first.attempts + second.attempts,
+      rawOutput: `${first.rawOutput}\n---\n${second.rawOutput}`,
+      retries: first.retries + second.retries,
+      warnings: [...first.warnings, ...second.warnings],
+      latencyMs: Math.round(performance.now() - started),
+      escalated: true,
+      firstPass: {
+        category: first.category,
+        confidence: first.confidence,
+        sentChars: first.sentChars,
+        sentTokens: first.sentTokens,
+        promptTokens: first.promptTokens,
+        promptCachedTokens: first.promptCachedTokens,
+        outputTokens: first.outputTokens,
+      },
+    };
+  }
+
+  /** One classification request (with its repair, refit and cut-answer rounds) with at most `maxTextTokens`. */
+  private async pass(
+    request: ClassifyRequest,
+    signal: AbortSignal | undefined,
+    maxTextTokens: number | undefined,
+  ): Promise<LlmClassification & { capped: boolean }> {
+    const { prompt } = this.options;
+    const { model } = this;
     const started = performance.now();
     const call = await callFitted({
       model,
@@ -84,7 +169,9 @@ export class LlmClassifier {
       prompt,
       values: (text, truncated, omitted) => this.promptValues(request, text, truncated, omitted),
       text: request.text,
+      maxTextTokens,
       schema: this.schema,
+      format: this.format,
       repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
       salvage: (raw) => salvageConfidence(raw, this.schema),
       retryDelayMs: this.options.retryDelayMs,
@@ -100,12 +187,13 @@ export class LlmClassifier {
       : (salvaged ?? evidenceProblem(value.evidence));
     return {
       ...value,
-      summary: oneLine(value.summary, 300),
-      evidence: oneLine(value.evidence, 300),
+      summary: oneLine(value.summary, SUMMARY_MAX_CHARS),
+      evidence: oneLine(value.evidence, EVIDENCE_MAX_CHARS),
       model: model.name,
       promptHash: prompt.hash,
       numCtx: model.numCtx,
       promptTokens: outcome.promptTokens,
+      promptCachedTokens: outcome.promptCachedTokens,
       outputTokens: outcome.outputTokens,
       estimatedPromptTokens: fitted.estimatedTokens,
       latencyMs: Math.round(performance.now() - started),
@@ -117,6 +205,10 @@ export class LlmClassifier {
       host: outcome.host,
       warnings,
       ...(reviewReason ? { reviewReason } : {}),
+      sentChars: fitted.text.length,
+      sentTokens: fitted.textTokens,
+      escalated: false,
+      capped: fitted.capped,
     };
   }
 
@@ -132,7 +224,7 @@ export class LlmClassifier {
   ): Promise<{ value: ModelClassification; salvaged?: string | undefined }> {
     const { outcome, fitted } = call;
     if (outcome.kind === "answer") return { value: outcome.value, salvaged: outcome.salvaged };
-    const { model } = this.options;
+    const { model } = this;
     const room = model.numCtx - fitted.estimatedTokens - Math.ceil(model.numCtx * model.safetyMargin);
     const larger = Math.max(model.numPredict, Math.min(model.numPredict * CUT_BUDGET_FACTOR, room));
     const cut = `the answer was cut at the output limit (num_predict ${model.numPredict})`;
@@ -141,6 +233,7 @@ export class LlmClassifier {
         {
           model: { ...model, numPredict: larger },
           schema: this.schema,
+          format: this.format,
           repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
           salvage: (raw) => salvageConfidence(raw, this.schema),
           retryDelayMs: this.options.retryDelayMs,
@@ -191,7 +284,7 @@ export class LlmClassifier {
 
 const SHORTER =
   "Your previous answer was cut off at the output limit. Answer again with one short JSON object: a summary of at " +
-  "most 20 words and an evidence quote of at most 12 words.";
+  "most 10 words and an evidence quote of at most 6 words.";
 
 /** The complete category and confidence of cut answers (the first that has both), with whatever else is complete. */
 function salvage(raws: readonly string[], schema: ClassificationSchema): ModelClassification | undefined {

@@ -3,6 +3,7 @@ import type { ModelConfig } from "../config/schema.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
 import {
   estimateOptions,
+  FIRST_PASS_HEAD_SHARE,
   type FittedText,
   fitText,
   TEMPLATE_OVERHEAD_TOKENS,
@@ -20,10 +21,15 @@ export interface FittedPrompt extends FittedText {
   factor: number;
   /** rawTokens × factor: what docsort expects Ollama to count. */
   estimatedTokens: number;
+  /** Estimated tokens of the document text as sent. */
+  textTokens: number;
+  /** The text was cut to `maxTextTokens`, below what the window had room for: more could be sent. */
+  capped: boolean;
 }
 
 /**
- * Renders `prompt` around as much of `text` as fits the model's window, by the estimate calibrated for this model.
+ * Renders `prompt` around as much of `text` as fits the model's window, by the estimate calibrated for this model,
+ * and at most `maxTextTokens` estimated tokens of it (default: no cap below the window's room).
  * `values(text, truncated, omittedChars)` fills the template.
  */
 export async function fitPrompt(
@@ -32,10 +38,18 @@ export async function fitPrompt(
   text: string,
   model: ModelConfig,
   factor: number,
+  maxTextTokens = Number.POSITIVE_INFINITY,
 ): Promise<FittedPrompt> {
   const options = estimateOptions(model);
   const frame = estimateTokens(await prompt.renderText(values("", false, 0)), options);
-  const fitted = fitText(text, textBudgetTokens(model, frame, factor), options);
+  const room = textBudgetTokens(model, frame, factor);
+  const capping = maxTextTokens < room;
+  const fitted = fitText(
+    text,
+    Math.min(room, maxTextTokens),
+    options,
+    capping ? FIRST_PASS_HEAD_SHARE : undefined,
+  );
   const filled = values(fitted.text, fitted.truncated, fitted.omittedChars);
   const rawTokens = estimateTokens(await prompt.renderText(filled), options) + TEMPLATE_OVERHEAD_TOKENS;
   return {
@@ -44,6 +58,8 @@ export async function fitPrompt(
     rawTokens,
     factor,
     estimatedTokens: Math.ceil(rawTokens * factor),
+    textTokens: estimateTokens(fitted.text, options),
+    capped: fitted.truncated && capping,
   };
 }
 

@@ -9,8 +9,10 @@ import { parseModelOutput } from "./parse-model-output.js";
 
 export interface StructuredCallOptions<T> {
   model: ModelConfig;
-  /** Sent as the JSON Schema `format`, and used to check the answer. */
+  /** Sent as the JSON Schema `format` (unless `format` is given), and used to check the answer. */
   schema: z.ZodObject & z.ZodType<T>;
+  /** Sent as `format` instead of `schema` when the server may be held to more than the answer is checked for. */
+  format?: z.ZodObject | undefined;
   messages: BaseMessage[];
   /** What to tell the model when its first answer did not match the schema. */
   repairInstruction: (problem: string) => string;
@@ -39,6 +41,11 @@ export interface CallStats {
   attempts: number;
   rawOutputs: string[];
   promptTokens: number | null;
+  /**
+   * Prompt tokens the server took from its prefix cache instead of evaluating them, when it says so
+   * (`prompt_eval_cached_count`, ollama/ollama#17943); null when it does not.
+   */
+  promptCachedTokens: number | null;
   outputTokens: number | null;
   doneReason: string | undefined;
   /** Transport retries before a call went through. */
@@ -68,6 +75,7 @@ interface CallResult {
   host: string;
   raw: string;
   promptTokens: number | null;
+  promptCachedTokens: number | null;
   outputTokens: number | null;
   doneReason: string | undefined;
 }
@@ -80,10 +88,11 @@ interface CallResult {
  */
 export async function callStructured<T>(options: StructuredCallOptions<T>): Promise<StructuredOutcome<T>> {
   const { model, schema, messages, signal } = options;
+  const format = options.format ?? schema;
   const started = performance.now();
   let retries = 0;
   const call = (msgs: BaseMessage[]) =>
-    pRetry(() => dispatch(options.hosts, model, (to) => callOnce(to, schema, msgs, signal), signal), {
+    pRetry(() => dispatch(options.hosts, model, (to) => callOnce(to, format, msgs, signal), signal), {
       retries: model.maxRetries,
       minTimeout: options.retryDelayMs ?? 1000,
       factor: 2,
@@ -103,6 +112,7 @@ export async function callStructured<T>(options: StructuredCallOptions<T>): Prom
     attempts: rawOutputs.length,
     rawOutputs,
     promptTokens: last.promptTokens,
+    promptCachedTokens: last.promptCachedTokens,
     outputTokens: last.outputTokens,
     doneReason: last.doneReason,
     retries,
@@ -160,9 +170,11 @@ async function callOnce(
     const usage = "usage_metadata" in raw ? (raw as AIMessage).usage_metadata : undefined;
     const metadata: Record<string, unknown> = raw.response_metadata ?? {};
     const doneReason = metadata.done_reason;
+    const cached = metadata.prompt_eval_cached_count;
     return {
       raw: content,
       promptTokens: usage?.input_tokens ?? null,
+      promptCachedTokens: typeof cached === "number" && Number.isFinite(cached) ? cached : null,
       outputTokens: usage?.output_tokens ?? null,
       doneReason: typeof doneReason === "string" ? doneReason : undefined,
     };

@@ -28,6 +28,11 @@ export interface FittedText {
 }
 
 const HEAD_SHARE = 0.7;
+/**
+ * A first pass on a small budget (tokens.firstPass) keeps more of the beginning: what a document is (title,
+ * letterhead, "Invoice", "Agreement") is nearly always said there; the end adds totals and signatures.
+ */
+export const FIRST_PASS_HEAD_SHARE = 0.8;
 /** Beyond this many characters per token only whitespace runs go; a window this wide holds any kept end. */
 const WINDOW_CHARS_PER_TOKEN = 8;
 
@@ -35,13 +40,18 @@ const WINDOW_CHARS_PER_TOKEN = 8;
  * Cuts `text` to at most `budgetTokens` estimated tokens, keeping the beginning (sender, title, numbers) and the end
  * (totals, signatures), cut at line or word breaks, with a visible `[… N characters omitted …]` marker between.
  */
-export function fitText(text: string, budgetTokens: number, options: TokenEstimateOptions = {}): FittedText {
+export function fitText(
+  text: string,
+  budgetTokens: number,
+  options: TokenEstimateOptions = {},
+  headShare = HEAD_SHARE,
+): FittedText {
   if (estimateTokens(text, options) <= budgetTokens) return { text, truncated: false, omittedChars: 0 };
   const marker = (n: number) => `\n[… ${n} characters omitted …]\n`;
   const room = Math.max(0, budgetTokens - estimateTokens(marker(text.length), options));
   // Only the two ends can be kept: no span costs less than a token per WINDOW_CHARS_PER_TOKEN characters.
   const window = Math.ceil(room * WINDOW_CHARS_PER_TOKEN);
-  const headEnd = prefixEnd(tokenSpans(text.slice(0, window), options), room * HEAD_SHARE);
+  const headEnd = prefixEnd(tokenSpans(text.slice(0, window), options), room * headShare);
   const head = cutAtBreak(text.slice(0, headEnd), "end");
   const headTokens = estimateTokens(head, options);
   const tailFrom = Math.max(headEnd, text.length - window);

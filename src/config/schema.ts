@@ -228,6 +228,30 @@ const learningSchema = z.strictObject({
     ),
 });
 
+/** How many tokens a classification may spend (issue 11 §2): a generated or evaluated token is CPU time. */
+const tokensSchema = z.strictObject({
+  firstPass: z
+    .int()
+    .min(0)
+    .default(224)
+    .describe(
+      "Estimated tokens of document text in the first classification request: its beginning and end. An answer below review.minConfidence to a text cut for this budget is asked for once more with as much text as num_ctx allows. 0 always sends as much as num_ctx allows.",
+    ),
+  exampleMinSimilarity: z
+    .number()
+    .min(0)
+    .max(1)
+    .default(0.3)
+    .describe(
+      "A confirmed document (learning.examples) is shown to the model only when this alike the new one: the share of words the starts of both have in common (Dice, 0–1).",
+    ),
+  exampleTokens: z
+    .int()
+    .min(0)
+    .default(300)
+    .describe("Most estimated tokens the examples together may add to a classification prompt."),
+});
+
 const builtinSchema = z.strictObject({
   skipModelAbove: z
     .number()
@@ -406,6 +430,7 @@ export const configFileSchema = z.strictObject({
   model: modelSchema.prefault({}),
   review: reviewSchema.prefault({}),
   learning: learningSchema.prefault({}),
+  tokens: tokensSchema.prefault({}),
   builtin: builtinSchema.prefault({}),
   log: logSchema.prefault({}),
   reliability: reliabilitySchema.prefault({}),

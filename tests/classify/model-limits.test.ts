@@ -1,5 +1,6 @@
 import { readFileSync } from "node:fs";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
+import { ANSWER_MAX_TOKENS } from "../../src/classify/classification-schema.js";
 import { LlmClassifier } from "../../src/classify/llm-classifier.js";
 import { InvalidModelOutputError } from "../../src/classify/model-errors.js";
 import { loadPromptTemplate } from "../../src/classify/prompt-template.js";
@@ -155,16 +156,19 @@ describe("answers cut at num_predict (done_reason length)", () => {
     const outcome = await classifier(ollama.url, createTokenCalibration())
       .classify({ text: TEXT, name: "a.txt" })
       .catch((error: unknown) => error);
-    expect(ollama.requests.map((r) => r.options.num_predict)).toEqual([512, 1024]);
+    expect(ollama.requests.map((r) => r.options.num_predict)).toEqual([
+      ANSWER_MAX_TOKENS,
+      2 * ANSWER_MAX_TOKENS,
+    ]);
     if (salvaged) {
       expect(outcome).toMatchObject({ category: "invoice", confidence: 0.92 });
       expect((outcome as { warnings: string[] }).warnings.join()).toContain(
-        "cut at the output limit (num_predict 512), and again at num_predict 1024; kept the fields that were complete",
+        `cut at the output limit (num_predict ${ANSWER_MAX_TOKENS}), and again at num_predict ${2 * ANSWER_MAX_TOKENS}; kept the fields that were complete`,
       );
     } else {
       expect(outcome).toBeInstanceOf(InvalidModelOutputError);
-      expect((outcome as Error).message).toMatch(
-        /cut at the output limit \(num_predict 512\), and again at num_predict 1024, before it gave a category and a confidence: raise model\.numPredict/,
+      expect((outcome as Error).message).toContain(
+        `cut at the output limit (num_predict ${ANSWER_MAX_TOKENS}), and again at num_predict ${2 * ANSWER_MAX_TOKENS}, before it gave a category and a confidence: raise model.numPredict`,
       );
       expect((outcome as InvalidModelOutputError).rawOutputs).toHaveLength(2);
     }
@@ -182,7 +186,7 @@ describe("answers cut at num_predict (done_reason length)", () => {
     });
     expect(result.category).toBe("invoice");
     expect(result.attempts).toBe(2);
-    expect(result.warnings.join()).toContain("asked again with num_predict 1024");
+    expect(result.warnings.join()).toContain(`asked again with num_predict ${2 * ANSWER_MAX_TOKENS}`);
     expect(ollama.requests[1]?.messages.at(-1)?.content).toContain("cut off at the output limit");
   });
 });

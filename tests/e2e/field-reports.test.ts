@@ -148,6 +148,8 @@ describe("field reports through docsort watch and invoices", () => {
     env.writeConfig({
       intake: { stableMs: 200 },
       outbox: { retryBaseMs: 200, retryMaxMs: 400, pollIntervalMs: 50, maxAttempts: 3 },
+      // these reports are about fitting whole documents to num_ctx: no small first pass
+      tokens: { firstPass: 0 },
     });
     for (const name of readdirSync(FIXTURES)) {
       if (name === "README.md") continue;

@@ -182,7 +182,14 @@ describe("collectStats", () => {
     expect(modelCall).toEqual({ count: 2, p50: 1000, p95: 1000 });
     // calls from 0 to 1000 ms and 2000 to 3000 ms: 2 s busy in a 3 s window with 2 slots
     expect(utilisation).toEqual([
-      { host: "http://127.0.0.1:11434", parallel: 2, busyMs: 2000, windowMs: 3000, utilisation: 2000 / 6000 },
+      {
+        host: "http://127.0.0.1:11434",
+        parallel: 2,
+        documents: 2,
+        busyMs: 2000,
+        windowMs: 3000,
+        utilisation: 2000 / 6000,
+      },
     ]);
   });
 

@@ -76,18 +76,21 @@ export function registerEval(program: Command): void {
 }
 
 async function createLlm(app: App, findExamples: ExampleFinder) {
-  const [{ LlmClassifier }, { LlmDocumentClassifier }, { loadPromptTemplate }] = await Promise.all([
-    import("../../classify/llm-classifier.js"),
-    import("../../classify/llm-document-classifier.js"),
-    import("../../classify/prompt-template.js"),
-  ]);
+  const [{ LlmClassifier }, { LlmDocumentClassifier }, { loadPromptTemplate }, { examplePolicy }] =
+    await Promise.all([
+      import("../../classify/llm-classifier.js"),
+      import("../../classify/llm-document-classifier.js"),
+      import("../../classify/prompt-template.js"),
+      import("../../classify/example-selection.js"),
+    ]);
   const llm = new LlmClassifier({
     model: app.config.model,
     categories: app.config.taxonomy,
     prompt: loadPromptTemplate(app.config.prompts, "classify"),
     hosts: app.modelHosts,
+    budget: { firstPassTokens: app.config.tokens.firstPass, escalateBelow: app.config.review.minConfidence },
   });
-  return new LlmDocumentClassifier(llm, findExamples);
+  return new LlmDocumentClassifier(llm, findExamples, examplePolicy(app.config));
 }
 
 function printReport(report: EvalReport): void {

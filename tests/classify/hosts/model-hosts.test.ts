@@ -23,10 +23,11 @@ async function server(port?: number): Promise<OllamaServer> {
   return started;
 }
 
-/** Answers with the category named in the document ("category: receipt"). */
+/** Answers with the category named in the document ("category: receipt"), which comes last in the prompt. */
 function echo(latencyMs = 0) {
   return (request: Parameters<typeof lastUserText>[0]): Reply => {
-    const category = /category: (\w+)/.exec(lastUserText(request))?.[1] ?? "other";
+    const named = [...lastUserText(request).matchAll(/category: (\w+)/g)].at(-1);
+    const category = named?.[1] ?? "other";
     return {
       kind: "json",
       value: { category, confidence: 0.9, summary: "a test document", evidence: `category: ${category}` },

@@ -148,7 +148,9 @@ describe("invoice", () => {
     const [request] = server.requests;
     expect(request?.options).toMatchObject({ num_ctx: 8192, temperature: 0, num_predict: 1536 });
     expect(request?.keep_alive).toBe("10m");
-    expect(request?.messages[0]?.content).toContain("You are the invoice reader of docsort");
+    expect(request?.messages.at(-1)?.content).toContain(
+      "is an invoice (or a credit note): copy its key fields",
+    );
     expect(request?.messages.at(-1)?.content).toMatch(
       /<document>\nFile name: [^\n]+\n\nACME Ltd\nInvoice INV-1/,
     );
