@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { tempDir } from "./temp-dir.js";
 
@@ -11,6 +11,7 @@ import { tempDir } from "./temp-dir.js";
 export class TmuxPane {
   private readonly dir = tempDir("docsort-tmux-");
   private readonly socket = path.join(this.dir.path, "tmux.sock");
+  private readonly statusFile = path.join(this.dir.path, "exit-status");
   private closed = false;
 
   private constructor() {}
@@ -44,6 +45,14 @@ export class TmuxPane {
       "env",
       "-i",
       ...env,
+      // tmux sometimes marks a pane dead before it has the exit status (pane_dead_status stays empty), so a
+      // shell records it: `trap` keeps the shell alive through a Ctrl-C meant for the program (a trap, unlike an
+      // ignored signal, is not inherited), and it writes the program's status once it has ended
+      "/bin/sh",
+      "-c",
+      'status=$1; shift; trap : INT; "$@"; echo $? > "$status"',
+      "sh",
+      pane.statusFile,
       ...argv,
     );
     return pane;
@@ -75,25 +84,14 @@ export class TmuxPane {
     return Number(this.tmux("display-message", "-p", "-t", "test", "#{pane_width}").trim());
   }
 
-  /** True once the program in the pane has exited and tmux knows how (remain-on-exit keeps the pane). */
+  /** True once the program in the pane has exited (its status recorded). */
   exited(): boolean {
-    const dead = this.tmux("display-message", "-p", "-t", "test", "#{pane_dead}").trim() === "1";
-    return dead && this.exitStatus() !== undefined;
+    return existsSync(this.statusFile) && readFileSync(this.statusFile, "utf8").endsWith("\n");
   }
 
-  /** The exit code of the program in the pane, or the signal that ended it ("SIG2"). */
-  exitStatus(): number | string | undefined {
-    const [status = "", signal = ""] = this.tmux(
-      "display-message",
-      "-p",
-      "-t",
-      "test",
-      "#{pane_dead_status}|#{pane_dead_signal}",
-    )
-      .trim()
-      .split("|");
-    if (status !== "") return Number(status);
-    return signal === "" ? undefined : `SIG${signal}`;
+  /** The exit code of the program in the pane (128 + n when signal n ended it), or undefined while it runs. */
+  exitStatus(): number | undefined {
+    return this.exited() ? Number(readFileSync(this.statusFile, "utf8").trim()) : undefined;
   }
 
   async waitFor(what: string, condition: () => boolean, timeoutMs = 60_000): Promise<void> {
@@ -112,7 +110,7 @@ export class TmuxPane {
     const [dead = "", pid = ""] = this.tmux("display-message", "-p", "-t", "test", "#{pane_dead}|#{pane_pid}")
       .trim()
       .split("|");
-    if (dead === "1") return `the program ended (status ${String(this.exitStatus())})`;
+    if (dead === "1") return `the pane is dead (exit status ${String(this.exitStatus())})`;
     const ps = spawnSync("ps", ["-o", "pid,stat,wchan:20,etime,time,args", "--pid", pid, "--ppid", pid], {
       encoding: "utf8",
     });
