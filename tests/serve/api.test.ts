@@ -21,6 +21,7 @@ import {
 } from "../../src/serve/api/schemas.js";
 import { nowIso } from "../../src/store/clock.js";
 import type { DocumentRecord } from "../../src/store/documents-repo.js";
+import type { InvoiceRecord, NewInvoice } from "../../src/store/invoices-repo.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { addDocument } from "../review/fixtures.js";
 import { minimalPdf } from "../support/minimal-pdf.js";
@@ -83,6 +84,39 @@ function rawExchange(request: string): Promise<{ head: string; body: string }> {
   });
 }
 
+/** An invoice in the ledger: ACME's 119.00 awaiting approval, with `changes` on top. */
+function addInvoice(documentId: number, changes: Partial<NewInvoice>): InvoiceRecord {
+  return fx.store.invoices.insert(
+    {
+      documentId,
+      status: "awaiting_approval",
+      documentType: "invoice",
+      vendor: "ACME GmbH",
+      vendorKey: "acme",
+      vendorVatId: null,
+      invoiceNumber: "17",
+      numberKey: "17",
+      invoiceDate: "2025-03-12",
+      dueDate: null,
+      currency: "EUR",
+      subtotalMinor: 10000,
+      taxMinor: 1900,
+      totalMinor: 11900,
+      iban: null,
+      purchaseOrder: null,
+      lineItems: [],
+      fields: { total: { raw: "119.00", quote: "total 119.00", value: 119, notes: [] } },
+      checks: [{ name: "totals_add_up", status: "passed", message: "100.00 + 19.00 = 119.00" }],
+      duplicateOf: null,
+      duplicateReason: null,
+      archivePath: null,
+      extraction: {},
+      ...changes,
+    },
+    nowIso(),
+  );
+}
+
 const postJson = (value: unknown): RequestInit => ({
   method: "POST",
   headers: { "content-type": "application/json" },
@@ -138,34 +172,7 @@ beforeAll(async () => {
     confidence: 0.95,
     status: "done",
   });
-  invoiceId = fx.store.invoices.insert(
-    {
-      documentId: docs.invoice.id,
-      status: "awaiting_approval",
-      documentType: "invoice",
-      vendor: "ACME GmbH",
-      vendorKey: "acme",
-      vendorVatId: null,
-      invoiceNumber: "17",
-      numberKey: "17",
-      invoiceDate: "2025-03-12",
-      dueDate: null,
-      currency: "EUR",
-      subtotalMinor: 10000,
-      taxMinor: 1900,
-      totalMinor: 11900,
-      iban: null,
-      purchaseOrder: null,
-      lineItems: [],
-      fields: { total: { raw: "119.00", quote: "total 119.00", value: 119, notes: [] } },
-      checks: [{ name: "totals_add_up", status: "passed", message: "100.00 + 19.00 = 119.00" }],
-      duplicateOf: null,
-      duplicateReason: null,
-      archivePath: null,
-      extraction: {},
-    },
-    now,
-  ).id;
+  invoiceId = addInvoice(docs.invoice.id, {}).id;
 }, 60_000);
 
 afterAll(async () => {
@@ -524,34 +531,18 @@ describe("API v1: review queue, invoices, runs, search, stats", () => {
       confidence: 0.9,
       status: "done",
     });
-    const odd = fx.store.invoices.insert(
-      {
-        documentId: document.id,
-        status: "needs_attention",
-        documentType: "invoice",
-        vendor: "Beta Ltd",
-        vendorKey: "beta",
-        vendorVatId: null,
-        invoiceNumber: "9",
-        numberKey: "9",
-        invoiceDate: "2025-04-01",
-        dueDate: null,
-        currency: "EUR",
-        subtotalMinor: 4000,
-        taxMinor: 500,
-        totalMinor: 5000,
-        iban: null,
-        purchaseOrder: null,
-        lineItems: [],
-        fields: { total: { raw: "50.00", quote: "total 50.00", value: 50, notes: [] } },
-        checks: [{ name: "totals_add_up", status: "failed", message: "40.00 + 5.00 ≠ 50.00" }],
-        duplicateOf: null,
-        duplicateReason: null,
-        archivePath: null,
-        extraction: {},
-      },
-      nowIso(),
-    ).id;
+    const odd = addInvoice(document.id, {
+      status: "needs_attention",
+      vendor: "Beta Ltd",
+      vendorKey: "beta",
+      invoiceNumber: "9",
+      numberKey: "9",
+      subtotalMinor: 4000,
+      taxMinor: 500,
+      totalMinor: 5000,
+      fields: { total: { raw: "50.00", quote: "total 50.00", value: 50, notes: [] } },
+      checks: [{ name: "totals_add_up", status: "failed", message: "40.00 + 5.00 ≠ 50.00" }],
+    }).id;
     const message = await expectError(
       await fx.api(`/api/v1/invoices/${odd}/approve`, { method: "POST" }),
       409,
