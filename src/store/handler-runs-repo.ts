@@ -117,9 +117,11 @@ function toRun(row: RunRow): HandlerRunRecord {
 }
 
 /** Due: pending or failed, its time has come, and no other run of the same document is running right now. */
+/** Due: waiting, its time reached, no other run of its document running, and its handler not disabled. */
 const DUE = `
   r.status IN ('pending', 'failed') AND r.next_attempt_at <= ?
-  AND NOT EXISTS (SELECT 1 FROM handler_runs o WHERE o.document_id = r.document_id AND o.status = 'running')`;
+  AND NOT EXISTS (SELECT 1 FROM handler_runs o WHERE o.document_id = r.document_id AND o.status = 'running')
+  AND NOT EXISTS (SELECT 1 FROM handlers h WHERE h.id = r.handler_id AND h.enabled = 0)`;
 
 /** The outbox. Every change of a run is one statement, so two processes can never both take the same run. */
 export class HandlerRunsRepo {

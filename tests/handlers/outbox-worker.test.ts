@@ -69,6 +69,19 @@ describe("the outbox", () => {
     expect(fixture.store.handlerRuns.claimNextDue("owner-b", nowIso())).toBeUndefined();
   });
 
+  it("a run of a disabled handler waits, untouched, until the handler is enabled again", () => {
+    const { run } = setup({});
+    fixture.store.handlers.setEnabled("h", false, nowIso());
+    expect(fixture.store.handlerRuns.claimNextDue("owner-a", nowIso())).toBeUndefined();
+    expect(fixture.store.handlerRuns.claim(run.id, "owner-a", nowIso())).toBeUndefined();
+    expect(fixture.store.handlerRuns.get(run.id)).toMatchObject({ status: "pending", attempts: 0 });
+    fixture.store.handlers.setEnabled("h", true, nowIso());
+    expect(fixture.store.handlerRuns.claimNextDue("owner-a", nowIso())).toMatchObject({
+      id: run.id,
+      attempts: 1,
+    });
+  });
+
   it("a failed attempt stores its next attempt time (backoff); after maxAttempts the run is dead", async () => {
     const { run } = setup({ failures: 10 });
     const signal = new AbortController().signal;

@@ -170,13 +170,21 @@ export function registerHandlers(program: Command): void {
   ] as const) {
     handlers
       .command(verb)
-      .description(`${verb} a handler`)
+      .description(
+        verb === "disable"
+          ? "disable a handler: it gets no new runs, and its waiting runs wait until it is enabled"
+          : "enable a handler",
+      )
       .argument("<name>")
       .action((name: string, _raw: unknown, command: Command) =>
         withApp(command, (app) => {
           findHandler(app.store, name);
           app.store.handlers.setEnabled(name, enabled, nowIso());
-          printLine(`${name} ${enabled ? "enabled" : "disabled"}`);
+          const waiting = waitingRuns(app.store, name);
+          const note = enabled ? "run from now on" : "wait until it is enabled again";
+          printLine(
+            `${name} ${enabled ? "enabled" : "disabled"}${waiting > 0 ? ` (${waiting} waiting run(s) ${note})` : ""}`,
+          );
         }),
       );
   }
@@ -188,9 +196,7 @@ export function registerHandlers(program: Command): void {
     .action((name: string, _raw: unknown, command: Command) =>
       withApp(command, (app) => {
         findHandler(app.store, name);
-        const waiting = app.store.handlerRuns
-          .list()
-          .filter((r) => r.handlerName === name && (r.status === "pending" || r.status === "failed")).length;
+        const waiting = waitingRuns(app.store, name);
         app.store.handlers.remove(name);
         printLine(
           `removed ${name}${waiting > 0 ? ` (${waiting} waiting run(s) will end dead: handler removed)` : ""}`,
@@ -230,6 +236,13 @@ export function registerHandlers(program: Command): void {
         if (!report.ok) markFailed();
       }),
     );
+}
+
+/** Runs of handler `name` that have not run yet or wait for another attempt. */
+function waitingRuns(store: Store, name: string): number {
+  return store.handlerRuns
+    .list()
+    .filter((r) => r.handlerName === name && (r.status === "pending" || r.status === "failed")).length;
 }
 
 function describe(h: HandlerRecord): string {
