@@ -29,6 +29,11 @@ export interface ExtractionPool {
 /** Idle processes (and their OCR engine, ~150 MB each) are ended after this long. */
 const IDLE_TIMEOUT_MS = 60_000;
 const SAMPLE_EVERY_MS = 100;
+/**
+ * docsort stops the largest extraction once it uses this share of the limit: memory keeps growing between two
+ * samples (a decompressing stream takes ~100 MB in 100 ms), and the headroom keeps that growth under the limit.
+ */
+const STOP_AT_SHARE = 0.9;
 /** An extraction process holding this share of the memory limit is stopped for its own sake. */
 const ALONE_SHARE = 0.6;
 /** A new job starts only while docsort uses less than this share of the limit (or nothing else runs). */
@@ -115,15 +120,15 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
     return start();
   };
 
-  /** Kills the largest extraction process while docsort as a whole is over the limit. */
+  /** Kills the largest extraction process while docsort as a whole is over STOP_AT_SHARE of the limit. */
   const sample = () => {
     const sizes = [...workers].map((worker) => ({ worker, rss: rssOf(worker.child.pid) }));
     const total = process.memoryUsage.rss() + sizes.reduce((sum, s) => sum + s.rss, 0);
-    if (total <= limitBytes) return;
+    if (total <= limitBytes * STOP_AT_SHARE) return;
     const largest = sizes.sort((a, b) => b.rss - a.rss)[0];
     if (!largest) return;
     const { worker, rss } = largest;
-    const used = `it used ${Math.round(rss / MiB)} MB, and docsort with it ${Math.round(total / MiB)} MB, over extract.maxMemoryMb (${Math.round(limitBytes / MiB)} MB)`;
+    const used = `it used ${Math.round(rss / MiB)} MB, and docsort with it ${Math.round(total / MiB)} MB, over ${STOP_AT_SHARE * 100} % of extract.maxMemoryMb (${Math.round(limitBytes / MiB)} MB)`;
     // a document that alone takes most of the budget will never fit; one that is merely the largest of several
     // may, when it is read on its own later
     const alone = rss >= limitBytes * ALONE_SHARE;

@@ -99,7 +99,7 @@ describe("documents that would stop docsort", () => {
     expect(documents.find((d) => d.name === "bomb.pdf")).toMatchObject({
       status: "quarantined",
       reason: expect.stringMatching(
-        /^extraction stopped: it used \d+ MB.*over extract\.maxMemoryMb \(700 MB\)/,
+        /^extraction stopped: it used \d+ MB.*over 90 % of extract\.maxMemoryMb \(700 MB\)/,
       ),
     });
     expect(documents.filter((d) => d.name !== "bomb.pdf").map((d) => d.status)).toEqual([

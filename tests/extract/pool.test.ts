@@ -112,7 +112,7 @@ describe("extraction pool (processes started from the TypeScript sources via tsx
       const error = await bounded.run({ path: bomb, name: "bomb.pdf" }).catch((e: unknown) => e);
       expect(error).toBeInstanceOf(ExtractionError);
       expect((error as ExtractionError).code).toBe("memory");
-      expect((error as ExtractionError).message).toMatch(/over extract\.maxMemoryMb/);
+      expect((error as ExtractionError).message).toMatch(/over 90 % of extract\.maxMemoryMb/);
       const file = await scratch.write("after-bomb.txt", "still reading after the bomb");
       expect((await bounded.run({ path: file, name: "after-bomb.txt" })).text).toBe(
         "still reading after the bomb",
