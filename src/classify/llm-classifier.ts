@@ -170,14 +170,7 @@ export class LlmClassifier {
       values: (text, truncated, omitted) => this.promptValues(request, text, truncated, omitted),
       text: request.text,
       maxTextTokens,
-      schema: this.schema,
-      format: this.format,
-      repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
-      salvage: (raw) => salvageConfidence(raw, this.schema),
-      retryDelayMs: this.options.retryDelayMs,
-      onRetry: this.options.onRetry,
-      hosts: this.options.hosts,
-      signal,
+      ...this.answerOptions(signal),
     });
     const warnings = [...call.warnings];
     const { value, salvaged } = await this.answerOf(call, warnings, signal);
@@ -212,6 +205,20 @@ export class LlmClassifier {
     };
   }
 
+  /** What every request for a classification shares: its schema, how it is repaired and salvaged, where it goes. */
+  private answerOptions(signal: AbortSignal | undefined) {
+    return {
+      schema: this.schema,
+      format: this.format,
+      repairInstruction: (problem: string) => repairInstruction(problem, this.options.categories),
+      salvage: (raw: string) => salvageConfidence(raw, this.schema),
+      retryDelayMs: this.options.retryDelayMs,
+      onRetry: this.options.onRetry,
+      hosts: this.options.hosts,
+      signal,
+    };
+  }
+
   /**
    * The answer, also when Ollama cut it at num_predict: it is asked for once more, shorter and with twice the
    * output budget; if that is cut too, the fields that were complete are kept when they include the category and
@@ -232,14 +239,7 @@ export class LlmClassifier {
       structuredOptions(
         {
           model: { ...model, numPredict: larger },
-          schema: this.schema,
-          format: this.format,
-          repairInstruction: (problem) => repairInstruction(problem, this.options.categories),
-          salvage: (raw) => salvageConfidence(raw, this.schema),
-          retryDelayMs: this.options.retryDelayMs,
-          onRetry: this.options.onRetry,
-          hosts: this.options.hosts,
-          signal,
+          ...this.answerOptions(signal),
         },
         [...fitted.messages, new HumanMessage(SHORTER)],
       ),
