@@ -165,12 +165,17 @@ export class App {
     return new ModelGate({ probe, logger: this.logger, onOpen });
   }
 
-  async pipelineContext(owner: string, extractor: Extractor, gate: ModelGate): Promise<PipelineContext> {
+  pipelineContext(
+    owner: string,
+    extractor: Extractor,
+    gate: ModelGate,
+    classifier: DocumentClassifier,
+  ): PipelineContext {
     return {
       config: this.config,
       store: this.store,
       extractor,
-      classifier: await this.createClassifier(),
+      classifier,
       blobs: this.blobs(),
       gate,
       logger: this.logger,

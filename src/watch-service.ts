@@ -6,6 +6,7 @@ import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
 import { filingRoots } from "./handlers/filing-roots.js";
+import type { OutboxWorker } from "./handlers/outbox-worker.js";
 import { recoverRuns } from "./handlers/recover-runs.js";
 import { Intake } from "./intake/intake.js";
 import { recoverOrphans, registerInstance } from "./pipeline/instance-registry.js";
@@ -31,33 +32,29 @@ export interface WatchResult {
 /** The daemon: intake feeds the store, the pipeline drains it. With `once`, it returns when all is final. */
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
-  // the model server is asked while the rest loads (handler kinds, LangChain)
+  // what the first model call needs loads at once and side by side: the model server is asked, the classifier
+  // (LangChain) and the extractor are imported while the store is tidied up; the handler kinds load after the scan
   const healthCheck = checkAnyHost(config.model);
+  const classifierLoad = app.createClassifier();
+  const extractorLoad = app.createExtractor();
+  // a failed load is awaited below; this keeps it from counting as unhandled meanwhile
+  for (const load of [classifierLoad, extractorLoad]) load.catch(() => undefined);
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
-  const outbox = await app.createOutboxWorker(lease.id, {
-    storage,
-    onFinished: (run) => {
-      // a run that keeps failing the same way (the model is down) is reported once, not at every retry
-      const repeat = run.status === "failed" && lastReported.get(run.id) === run.lastError;
-      lastReported.set(run.id, run.lastError);
-      if (repeat) logger.debug(describeRun(run));
-      else options.reporter.line(describeRun(run));
-    },
-  });
-  const extractor = await app.createExtractor();
+  let outbox: OutboxWorker | undefined;
+  const extractor = await extractorLoad;
   let pipeline: Pipeline | undefined;
   const gate = app.createGate(() => pipeline?.wake(true));
   pipeline = new Pipeline(
-    { ...(await app.pipelineContext(lease.id, extractor, gate)), storage },
+    { ...app.pipelineContext(lease.id, extractor, gate, await classifierLoad), storage },
     {
       onFinished: (document, elapsedMs) => {
         options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
-        outbox.wake();
+        outbox?.wake();
       },
     },
   );
@@ -87,7 +84,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
       : undefined;
   storage.onResume(() => {
     pipeline?.wake();
-    outbox.wake();
+    outbox?.wake();
     void intake.scan();
   });
   // a daemon logs what went wrong and goes on; it does not end over one unexpected rejection
@@ -113,8 +110,18 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   try {
     // the pipeline runs from the first registered file on, while the scan goes on
     pipeline.start();
-    outbox.start();
     await intake.start(!options.once);
+    outbox = await app.createOutboxWorker(lease.id, {
+      storage,
+      onFinished: (run) => {
+        // a run that keeps failing the same way (the model is down) is reported once, not at every retry
+        const repeat = run.status === "failed" && lastReported.get(run.id) === run.lastError;
+        lastReported.set(run.id, run.lastError);
+        if (repeat) logger.debug(describeRun(run));
+        else options.reporter.line(describeRun(run));
+      },
+    });
+    outbox.start();
     if (options.once) await mail?.syncOnce();
     else mail?.start();
     logger.info(`watching ${config.inbox}${options.once ? " (once)" : ""}`);
@@ -139,7 +146,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     await mail?.stop();
     await intake.stop();
     await pipeline.stop();
-    await outbox.stop();
+    await outbox?.stop();
     await extractor.close();
     lease.release();
     logger.info(`stopped watching ${path.relative(process.cwd(), config.inbox) || "."}`);
@@ -149,6 +156,9 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
 /** `--once` waits for a document's next try of the model when it is this close; later ones are left waiting. */
 const ONCE_WAITS_FOR_RETRIES_MS = 60_000;
 
+/** How often `--once` looks whether it is done: the checks are a few counters until the queue is empty. */
+const SETTLED_POLL_MS = 20;
+
 /** Resolves when every document is final, or when the rest can only wait for a model that is not there. */
 async function untilSettled(
   intake: Intake,
@@ -157,7 +167,7 @@ async function untilSettled(
   gateReason: () => string | undefined,
 ): Promise<WatchResult> {
   for (;;) {
-    await new Promise((resolve) => setTimeout(resolve, 100));
+    await new Promise((resolve) => setTimeout(resolve, SETTLED_POLL_MS));
     if (!intake.isIdle() || !pipeline.isIdle()) continue;
     pipeline.wake(true);
     if (!pipeline.isIdle()) continue;

@@ -1,7 +1,7 @@
-import type { BaseMessage } from "@langchain/core/messages";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/schema.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
+import type { BaseMessage } from "./langchain.js";
 import type { ModelCallError } from "./model-errors.js";
 import { type FittedPrompt, fitPrompt, judgePromptCount, learnFromCount } from "./prompt-fit.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";

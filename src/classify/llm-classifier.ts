@@ -1,4 +1,3 @@
-import { HumanMessage } from "@langchain/core/messages";
 import type { z } from "zod";
 import type { Category, ModelConfig } from "../config/schema.js";
 import { evidenceProblem, salvageConfidence } from "./classification-checks.js";
@@ -13,6 +12,7 @@ import {
 } from "./classification-schema.js";
 import { callFitted, type FittedCall, structuredOptions } from "./fitted-call.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
+import { HumanMessage } from "./langchain.js";
 import { InvalidModelOutputError, type ModelCallError } from "./model-errors.js";
 import { parseCutOutput } from "./parse-model-output.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";

@@ -1,5 +1,5 @@
-import { ChatOllama } from "@langchain/ollama";
 import type { ModelConfig } from "../config/schema.js";
+import { ChatOllama } from "./langchain.js";
 
 /**
  * ChatOllama has no timeout of its own, and an abort signal given to `invoke` only stops the waiting: the server

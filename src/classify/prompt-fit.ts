@@ -1,5 +1,5 @@
-import type { BaseMessage } from "@langchain/core/messages";
 import type { ModelConfig } from "../config/schema.js";
+import type { BaseMessage } from "./langchain.js";
 import type { PromptTemplate, PromptValues } from "./prompt-template.js";
 import {
   estimateOptions,

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
 import { readFileSync } from "node:fs";
 import path from "node:path";
-import type { BaseMessage } from "@langchain/core/messages";
-import { ChatPromptTemplate } from "@langchain/core/prompts";
 import { ConfigError } from "../errors.js";
+import type { BaseMessage } from "./langchain.js";
+import { ChatPromptTemplate } from "./langchain.js";
 
 const SYSTEM_MARK = "<!-- system -->";
 const USER_MARK = "<!-- user -->";

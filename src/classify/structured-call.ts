@@ -1,8 +1,8 @@
-import { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
 import pRetry from "p-retry";
 import type { z } from "zod";
 import type { ModelConfig } from "../config/schema.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
+import { AIMessage, type BaseMessage, HumanMessage } from "./langchain.js";
 import { InvalidModelOutputError, ModelCallError, toModelCallError } from "./model-errors.js";
 import { createChatModel } from "./ollama-chat.js";
 import { parseModelOutput } from "./parse-model-output.js";

@@ -1,5 +1,7 @@
 import { readFileSync } from "node:fs";
+import path from "node:path";
 import { Command } from "commander";
+import { PACKAGE_FOLDER } from "../package-files.js";
 import { terminal } from "./output/terminal.js";
 
 type Register = (program: Command) => void;
@@ -179,7 +181,7 @@ export async function buildFullProgram(): Promise<Command> {
 }
 
 export function packageVersion(): string {
-  const text = readFileSync(new URL("../../package.json", import.meta.url), "utf8");
+  const text = readFileSync(path.join(PACKAGE_FOLDER, "package.json"), "utf8");
   const parsed: unknown = JSON.parse(text);
   return typeof parsed === "object" && parsed !== null && "version" in parsed
     ? String(parsed.version)

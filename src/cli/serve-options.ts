@@ -1,7 +1,7 @@
 import type { Command } from "commander";
 import { z } from "zod";
 import type { App } from "../app.js";
-import { isLoopback, type RunningServer, startServer } from "../serve/server.js";
+import type { RunningServer } from "../serve/server.js";
 import { printLine } from "./output/print.js";
 import { packageVersion } from "./program.js";
 
@@ -21,8 +21,12 @@ export function addServeOptions(command: Command): Command {
     );
 }
 
-/** Starts the review app and prints where to open it; a non-loopback address gets a warning on stderr. */
+/**
+ * Starts the review app and prints where to open it; a non-loopback address gets a warning on stderr. The server
+ * (Hono, the page renderer) is loaded only here, so `watch` without --serve starts without it.
+ */
 export async function startAnnouncedServer(app: App, options: ServeCliOptions): Promise<RunningServer> {
+  const { isLoopback, startServer } = await import("../serve/server.js");
   const server = await startServer(app, {
     host: options.host,
     port: options.port,

@@ -1,12 +1,12 @@
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { ConfigError } from "../errors.js";
+import { PACKAGE_FOLDER } from "../package-files.js";
 import { formatIssues } from "./format-issues.js";
 import { type Config, configFileSchema } from "./schema.js";
 
 export const DEFAULT_CONFIG_NAME = "docsort.config.json";
-export const SHIPPED_PROMPTS = fileURLToPath(new URL("../../prompts", import.meta.url));
+export const SHIPPED_PROMPTS = path.join(PACKAGE_FOLDER, "prompts");
 
 export interface ConfigOverrides {
   /** --config: must exist when given. */

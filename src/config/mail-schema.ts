@@ -147,3 +147,8 @@ export type MailAccount = z.infer<typeof mailAccountSchema>;
 export type MailRule = z.infer<typeof mailRuleSchema>;
 export type MailTake = (typeof MAIL_TAKE)[number];
 export type MailAfter = (typeof MAIL_AFTER)[number];
+
+/** 993 for implicit TLS, 143 for STARTTLS and plain (RFC 8314 §7.3, RFC 9051 §2.1). */
+export function accountPort(account: MailAccount): number {
+  return account.port ?? (account.security === "tls" ? 993 : 143);
+}

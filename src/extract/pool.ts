@@ -10,9 +10,8 @@
  */
 import { type ChildProcess, fork } from "node:child_process";
 import { readFileSync } from "node:fs";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import type { ExtractConfig } from "../config/schema.js";
+import { processEntry } from "../package-files.js";
 import { aborted, crashed, timedOut } from "./errors.js";
 import type { Log } from "./format-extractor.js";
 import { ExtractionError, type ExtractionRequest, type ExtractionResult } from "./types.js";
@@ -79,7 +78,7 @@ export function createPool(config: ExtractConfig, log: Log, options: PoolOptions
     process.memoryUsage.rss() + [...workers].reduce((sum, worker) => sum + rssOf(worker.child.pid), 0);
 
   const start = (): Worker => {
-    const entry = workerEntry();
+    const entry = processEntry("extract/worker-process");
     const child = fork(entry.filename, [], {
       execArgv: [...entry.execArgv, `--max-old-space-size=${heapMb}`],
       serialization: "advanced",
@@ -251,18 +250,6 @@ export function rssOf(pid: number | undefined): number {
   } catch {
     return 0;
   }
-}
-
-/**
- * From compiled JS the process runs worker-process.js; when this module runs as TypeScript (vitest, tsx) it
- * runs worker-process.ts with tsx loaded first.
- */
-function workerEntry(): { filename: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(self).pathname))
-    return { filename: new URL("./worker-process.js", self).pathname, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(self).resolve("tsx")).href;
-  return { filename: new URL("./worker-process.ts", self).pathname, execArgv: ["--import", tsx] };
 }
 
 /** A counting semaphore whose waiters can give up when their signal fires. */

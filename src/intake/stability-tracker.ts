@@ -59,7 +59,7 @@ export class StabilityTracker {
   }
 
   private schedule(path: string, size: number, mtimeMs: number): void {
-    const timer = setTimeout(() => void this.check(path), this.stableMs);
+    const timer = setTimeout(() => void this.check(path), this.waitFor(mtimeMs));
     this.pending.set(path, { size, mtimeMs, timer });
   }
 
@@ -78,6 +78,17 @@ export class StabilityTracker {
       return;
     }
     this.schedule(path, stats.size, stats.mtimeMs);
+  }
+
+  /**
+   * How long to wait before looking again, in ms. The file's own clock says when it was last written: unchanged
+   * since `mtimeMs`, it is stable at `mtimeMs + stableMs`, however late the watcher reported it. A file system that
+   * keeps whole seconds (FAT, some network shares) cannot say when in that second: such a file, and one dated in
+   * the future, waits the whole `stableMs` from now.
+   */
+  private waitFor(mtimeMs: number): number {
+    if (mtimeMs % 1000 === 0) return this.stableMs;
+    return Math.min(this.stableMs, Math.max(0, mtimeMs + this.stableMs - this.now()));
   }
 
   private forget(path: string): void {

@@ -1,6 +1,6 @@
-import { HumanMessage } from "@langchain/core/messages";
 import { callFitted, structuredOptions } from "../classify/fitted-call.js";
 import type { ModelHosts } from "../classify/hosts/model-hosts.js";
+import { HumanMessage } from "../classify/langchain.js";
 import { neutraliseFence, neutraliseName } from "../classify/llm-classifier.js";
 import type { ModelCallError } from "../classify/model-errors.js";
 import type { PromptTemplate, PromptValues } from "../classify/prompt-template.js";

@@ -1,4 +1,5 @@
 import { appendFileSync, rmSync, utimesSync, writeFileSync } from "node:fs";
+import { lstat } from "node:fs/promises";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { StabilityTracker, type StableFile } from "../../src/intake/stability-tracker.js";
@@ -14,6 +15,11 @@ afterEach(() => {
   vi.useRealTimers();
   dir.cleanup();
 });
+
+/** Lets the tracker's real stat calls finish without moving fake time (vi.waitFor would advance it). */
+async function realIo(done: () => boolean): Promise<void> {
+  for (let i = 0; i < 1000 && !done(); i += 1) await lstat(dir.path);
+}
 
 describe("StabilityTracker", () => {
   it("hands a file on only after size and mtime stayed the same for stableMs", async () => {
@@ -93,6 +99,41 @@ describe("StabilityTracker", () => {
       await vi.advanceTimersByTimeAsync(200);
       expect(stable).toEqual(["old.txt", "recent.txt"]);
     });
+    tracker.stop();
+  });
+
+  it("counts the wait from the file's mtime, not from when the watcher reported it", async () => {
+    const stable: string[] = [];
+    const now = Date.parse("2026-06-01T12:00:00.700Z");
+    const tracker = new StabilityTracker(
+      1000,
+      (f) => stable.push(path.basename(f.path)),
+      () => {},
+      () => now,
+    );
+    const late = path.join(dir.path, "reported-late.txt");
+    const whole = path.join(dir.path, "whole-seconds.txt");
+    writeFileSync(late, "written 400.5 ms before the watcher said so");
+    writeFileSync(whole, "on a file system that keeps whole seconds");
+    utimesSync(late, new Date(now - 400.5), new Date(now - 400.5));
+    // 700 ms ago by a whole-seconds clock: maybe, maybe not
+    utimesSync(whole, new Date(now - 700), new Date(now - 700));
+    await tracker.offer(late);
+    await tracker.offer(whole);
+    // fake time moves only here; the tracker's stat calls are real I/O, waited for without moving it
+    await vi.advanceTimersByTimeAsync(580);
+    await lstat(dir.path);
+    expect(stable).toEqual([]);
+    await vi.advanceTimersByTimeAsync(40);
+    await realIo(() => stable.length === 1);
+    expect(stable).toEqual(["reported-late.txt"]);
+    // whole seconds: when in that second the last write was is unknown, so the full stableMs from the sighting
+    await vi.advanceTimersByTimeAsync(360);
+    await lstat(dir.path);
+    expect(stable).toEqual(["reported-late.txt"]);
+    await vi.advanceTimersByTimeAsync(40);
+    await realIo(() => stable.length === 2);
+    expect(stable).toEqual(["reported-late.txt", "whole-seconds.txt"]);
     tracker.stop();
   });
 });

@@ -113,10 +113,11 @@ async function classifyAndStore(
   const { store } = app;
   const lease = registerInstance(store, "classify");
   recoverOrphans(store, app.logger, app.config.reliability.maxInterruptions);
-  const ctx = await app.pipelineContext(
+  const ctx = app.pipelineContext(
     lease.id,
     extractor,
     app.createGate(() => {}),
+    await app.createClassifier(),
   );
   const signal = new AbortController().signal;
   const reports: ClassifyReport[] = [];

@@ -1,11 +1,11 @@
 import type { MailAccount, MailConfig } from "../../config/mail-schema.js";
+import { accountPort } from "../../config/mail-schema.js";
 import type { ExtractConfig } from "../../config/schema.js";
 import type { Logger } from "../../log/logger.js";
 import type { BlobStore } from "../../store/blob-store.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { MailMessageRecord } from "../../store/mail-messages-repo.js";
 import type { Store } from "../../store/store.js";
-import { accountPort } from "./mail-connection.js";
 import type { MessageSummary } from "./message-summary.js";
 
 /** A message a rule matched and what became of it. */

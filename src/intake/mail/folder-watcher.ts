@@ -1,9 +1,10 @@
 import type { ImapFlow } from "imapflow";
+import { accountPort } from "../../config/mail-schema.js";
 import { nowIso } from "../../store/clock.js";
 import { explainImapError, type MailFaultKind } from "./explain-imap-error.js";
 import { FaultReporter } from "./fault-reporter.js";
 import type { MailContext } from "./folder-context.js";
-import { accountPort, connectAccount, disconnect, MailConnectionError } from "./mail-connection.js";
+import { connectAccount, disconnect, MailConnectionError } from "./mail-connection.js";
 import { syncFolder } from "./sync-folder.js";
 
 const RETRY_BASE_MS = 1000;

@@ -2,7 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { rootCertificates } from "node:tls";
 import { ImapFlow, type ImapFlowOptions } from "imapflow";
-import type { MailAccount } from "../../config/mail-schema.js";
+import { accountPort, type MailAccount } from "../../config/mail-schema.js";
 import { ConfigError, DocsortError } from "../../errors.js";
 import { explainImapError, type MailFault } from "./explain-imap-error.js";
 import { readPassword } from "./mail-password.js";
@@ -15,11 +15,6 @@ export class MailConnectionError extends DocsortError {
     this.name = "MailConnectionError";
     this.kind = fault.kind;
   }
-}
-
-/** 993 for implicit TLS, 143 for STARTTLS and plain (RFC 8314 §7.3, RFC 9051 §2.1). */
-export function accountPort(account: MailAccount): number {
-  return account.port ?? (account.security === "tls" ? 993 : 143);
 }
 
 /**

@@ -1,5 +1,6 @@
 import path from "node:path";
 import type { MailAccount } from "../../config/mail-schema.js";
+import { accountPort } from "../../config/mail-schema.js";
 import type { Config } from "../../config/schema.js";
 import { ConfigError } from "../../errors.js";
 import type { Logger } from "../../log/logger.js";
@@ -10,7 +11,7 @@ import { explainImapError } from "./explain-imap-error.js";
 import { FaultReporter } from "./fault-reporter.js";
 import type { MailContext, TakenMessage } from "./folder-context.js";
 import { FolderWatcher } from "./folder-watcher.js";
-import { accountPort, connectAccount, disconnect, MailConnectionError } from "./mail-connection.js";
+import { connectAccount, disconnect, MailConnectionError } from "./mail-connection.js";
 import { type FolderSyncResult, syncFolder } from "./sync-folder.js";
 
 export interface MailIntakeOptions {

@@ -1,7 +1,8 @@
 import type { ImapFlow, MailboxObject } from "imapflow";
 import type { MailAccount } from "../../config/mail-schema.js";
+import { accountPort } from "../../config/mail-schema.js";
 import type { Store } from "../../store/store.js";
-import { accountPort, connectAccount, disconnect } from "./mail-connection.js";
+import { connectAccount, disconnect } from "./mail-connection.js";
 import { matchRule } from "./match-rules.js";
 import { SUMMARY_QUERY, summarise } from "./message-summary.js";
 

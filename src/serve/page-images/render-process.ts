@@ -1,8 +1,7 @@
 import { type ChildProcess, fork } from "node:child_process";
-import { createRequire } from "node:module";
-import { pathToFileURL } from "node:url";
 import { rssOf } from "../../extract/pool.js";
 import type { RenderRequest } from "../../extract/render-page.js";
+import { processEntry } from "../../package-files.js";
 import type { RenderReply } from "./render-worker.js";
 
 const MiB = 1024 * 1024;
@@ -81,7 +80,7 @@ export class RenderProcess {
   }
 
   private start(): ChildProcess {
-    const entry = renderEntry();
+    const entry = processEntry("serve/page-images/render-worker");
     const child = fork(entry.filename, [], {
       execArgv: [...entry.execArgv, `--max-old-space-size=${this.options.maxMemoryMb}`],
       serialization: "advanced",
@@ -108,13 +107,4 @@ export class RenderProcess {
 
 function refused(message: string): RenderReply {
   return { ok: false, code: "unreadable", message };
-}
-
-/** render-worker.js beside this module; as TypeScript (vitest, tsx) render-worker.ts with tsx loaded first. */
-function renderEntry(): { filename: string; execArgv: string[] } {
-  const self = import.meta.url;
-  if (!/\.[cm]?ts$/.test(new URL(self).pathname))
-    return { filename: new URL("./render-worker.js", self).pathname, execArgv: [] };
-  const tsx = pathToFileURL(createRequire(self).resolve("tsx")).href;
-  return { filename: new URL("./render-worker.ts", self).pathname, execArgv: ["--import", tsx] };
 }
