@@ -4,10 +4,10 @@ import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fall
 import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
+import { boundDaemonMemory } from "./daemon-memory.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
 import { filingRoots } from "./handlers/filing-roots.js";
 import { recoverRuns } from "./handlers/recover-runs.js";
-import { boundHeapGrowth } from "./heap-growth.js";
 import { Intake } from "./intake/intake.js";
 import { recoverOrphans, registerInstance } from "./pipeline/instance-registry.js";
 import { Pipeline } from "./pipeline/pipeline.js";
@@ -32,7 +32,7 @@ export interface WatchResult {
 /** The daemon: intake feeds the store, the pipeline drains it. With `once`, it returns when all is final. */
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
-  boundHeapGrowth();
+  boundDaemonMemory(store.db);
   // the model server is asked while the rest loads (handler kinds, LangChain)
   const healthCheck = checkAnyHost(config.model);
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");

@@ -170,7 +170,7 @@ export class Intake {
     }
   }
 
-  private isKnown(file: string, stats: Stats): boolean {
+  private isKnown(file: string, stats: Pick<Stats, "size" | "mtimeMs">): boolean {
     const sighting = this.options.store.files.get(file);
     return sighting !== undefined && sighting.size === stats.size && sighting.mtimeMs === stats.mtimeMs;
   }
@@ -243,8 +243,8 @@ export class Intake {
 
   private async take(file: StableFile): Promise<void> {
     if (this.stopped || this.hashing.has(file.path) || this.options.storage?.paused) return;
-    const stats = await lstatOrUndefined(file.path);
-    if (stats && this.isKnown(file.path, stats)) return;
+    // the size and mtime were just looked at (the stability check): a file known with them is not read again
+    if (this.isKnown(file.path, file)) return;
     this.hashing.add(file.path);
     try {
       const inspected = await inspectFile(file.path, this.options.maxFileBytes);

@@ -1,9 +1,17 @@
 import { execFileSync } from "node:child_process";
+import path from "node:path";
 import { pathToFileURL } from "node:url";
 import { describe, expect, it } from "vitest";
-import { HEAP_GROWING_PERCENT } from "../../src/heap-growth.js";
+import {
+  boundDaemonMemory,
+  boundHeapGrowth,
+  DAEMON_CACHE_KIB,
+  HEAP_GROWING_PERCENT,
+} from "../../src/daemon-memory.js";
+import { Store } from "../../src/store/store.js";
+import { tempDir } from "../support/temp-dir.js";
 
-const MODULE = pathToFileURL(new URL("../../dist/heap-growth.js", import.meta.url).pathname).href;
+const MODULE = pathToFileURL(new URL("../../dist/daemon-memory.js", import.meta.url).pathname).href;
 
 /**
  * A process with ~30 MB of live data and a steady churn of objects that live long enough to reach V8's old
@@ -42,10 +50,25 @@ describe("boundHeapGrowth", () => {
     expect(bound).toBeLessThan(150);
   });
 
-  it("refuses a growth that is not a positive whole percent", async () => {
-    const { boundHeapGrowth } = await import("../../src/heap-growth.js");
+  it("refuses a growth that is not a positive whole percent", () => {
     expect(() => boundHeapGrowth(0)).toThrow(RangeError);
     expect(() => boundHeapGrowth(2.5)).toThrow(RangeError);
     expect(HEAP_GROWING_PERCENT).toBeGreaterThan(0);
+  });
+});
+
+describe("boundDaemonMemory", () => {
+  it("gives the daemon's database connection a small page cache instead of better-sqlite3's 16 MiB", () => {
+    const dir = tempDir();
+    const store = Store.open(path.join(dir.path, "home"));
+    try {
+      expect(store.db.pragma("cache_size", { simple: true })).toBe(-16000);
+      boundDaemonMemory(store.db);
+      expect(store.db.pragma("cache_size", { simple: true })).toBe(-DAEMON_CACHE_KIB);
+      expect(DAEMON_CACHE_KIB).toBeLessThan(16000);
+    } finally {
+      store.close();
+      dir.cleanup();
+    }
   });
 });

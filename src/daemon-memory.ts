@@ -1,4 +1,5 @@
 import v8 from "node:v8";
+import type { Db } from "./store/database.js";
 
 /**
  * How far V8's old generation may grow past what survived the last full garbage collection before it collects
@@ -14,11 +15,25 @@ import v8 from "node:v8";
 export const HEAP_GROWING_PERCENT = 50;
 
 /**
+ * SQLite's page cache of the daemon's connection, in KiB (`PRAGMA cache_size` with a negative value: KiB, not
+ * pages; https://sqlite.org/pragma.html#pragma_cache_size). better-sqlite3 builds SQLite with 16 MiB; the
+ * daemon's hot pages (the queue's indexes, the rows in flight) fit in far less, and a miss is a read from the
+ * operating system's cache.
+ */
+export const DAEMON_CACHE_KIB = 4096;
+
+/**
  * Bounds the heap growth of this process from its next full collection on (V8 flag `--heap-growing-percent`,
- * read each time V8 sets the next collection limit). For the long-running daemon; a short command does not need it.
+ * read each time V8 sets the next collection limit). Throws RangeError unless `percent` is a positive integer.
  */
 export function boundHeapGrowth(percent: number = HEAP_GROWING_PERCENT): void {
   if (!Number.isInteger(percent) || percent <= 0)
-    throw new RangeError(`heap growth must be a positive integer percent, not ${percent}`);
+    throw new RangeError(`heap growth must be a positive whole percent, not ${percent}`);
   v8.setFlagsFromString(`--heap-growing-percent=${percent}`);
+}
+
+/** The long-running daemon's memory bounds: V8's heap growth and the page cache of its database connection. */
+export function boundDaemonMemory(db: Db): void {
+  boundHeapGrowth();
+  db.pragma(`cache_size = -${DAEMON_CACHE_KIB}`);
 }
