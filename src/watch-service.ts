@@ -32,13 +32,13 @@ export interface WatchResult {
 /** The daemon: intake feeds the store, the pipeline drains it. With `once`, it returns when all is final. */
 export async function runWatch(app: App, options: WatchOptions): Promise<WatchResult> {
   const { config, store, logger } = app;
-  boundDaemonMemory(store.db);
   // the model server is asked while the rest loads (handler kinds, LangChain)
   const healthCheck = checkAnyHost(config.model);
   const lease = registerInstance(store, options.once ? "watch --once" : "watch");
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
+  boundDaemonMemory(store.db);
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
   const outbox = await app.createOutboxWorker(lease.id, {
