@@ -4,6 +4,7 @@ import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fall
 import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
+import { boundDaemonMemory } from "./daemon-memory.js";
 import { describeRun, waitingRunsNote } from "./handlers/describe-run.js";
 import { filingRoots } from "./handlers/filing-roots.js";
 import type { OutboxWorker } from "./handlers/outbox-worker.js";
@@ -43,6 +44,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   recoverOrphans(store, logger, config.reliability.maxInterruptions);
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
+  boundDaemonMemory(store.db);
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
   let outbox: OutboxWorker | undefined;

@@ -163,6 +163,8 @@ export interface DocumentResult {
 export interface EventRow {
   document_id: number;
   type: string;
+  /** The status the event moved the document to, if it changed it. */
+  toStatus: string | null;
   at: number;
 }
 
@@ -179,11 +181,16 @@ export function readDocsort(home: string): { documents: DocumentResult[]; events
         ORDER BY d.id`)
       .all();
     const events = db
-      .prepare<[], { document_id: number; type: string; created_at: string }>(
-        "SELECT document_id, type, created_at FROM events WHERE document_id IS NOT NULL ORDER BY id",
+      .prepare<[], { document_id: number; type: string; to_status: string | null; created_at: string }>(
+        "SELECT document_id, type, to_status, created_at FROM events WHERE document_id IS NOT NULL ORDER BY id",
       )
       .all()
-      .map((e) => ({ document_id: e.document_id, type: e.type, at: Date.parse(e.created_at) }));
+      .map((e) => ({
+        document_id: e.document_id,
+        type: e.type,
+        toStatus: e.to_status,
+        at: Date.parse(e.created_at),
+      }));
     return { documents, events };
   } finally {
     db.close();

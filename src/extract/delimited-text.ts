@@ -20,6 +20,8 @@ export interface DelimiterGuess {
 export function detectDelimiter(text: string): DelimiterGuess | undefined {
   let best: DelimiterGuess | undefined;
   for (const delimiter of DELIMITERS) {
+    // a delimiter that never occurs gives rows of one field: no table, and no need to split the text to see it
+    if (!text.includes(delimiter)) continue;
     const rows = parseDelimited(text, delimiter, 200).filter((row) => row.some((cell) => cell.trim() !== ""));
     if (rows.length < 2) continue;
     const counts = new Map<number, number>();

@@ -123,12 +123,31 @@ async function readLimited(path: string, maxBytes: number): Promise<Uint8Array> 
     if (!stats.isFile())
       throw new ExtractionError("unreadable", `${path} is not a regular file: nothing to read`);
     if (stats.size > maxBytes) throw tooLarge(stats.size, maxBytes);
-    const bytes = await handle.readFile();
-    if (bytes.length > maxBytes) throw tooLarge(bytes.length, maxBytes);
-    return bytes;
+    return await readToEnd(handle, stats.size, maxBytes);
   } finally {
     await handle.close();
   }
+}
+
+/** Bytes read after the first buffer was filled (the file grew since it was looked at). */
+const MORE_BYTES = 64 * 1024;
+
+/**
+ * The whole file from offset 0, in one read when it still has the size it had: the buffer holds one byte more
+ * than expected, so a short read is the end of the file (a regular file reads short only there). A file that grew
+ * meanwhile is read on to its end, and refused as soon as it passes `maxBytes`.
+ */
+async function readToEnd(handle: FileHandle, expected: number, maxBytes: number): Promise<Uint8Array> {
+  const chunks: Buffer[] = [];
+  let total = 0;
+  for (let buffer = Buffer.allocUnsafe(expected + 1); ; buffer = Buffer.allocUnsafe(MORE_BYTES)) {
+    const { bytesRead } = await handle.read(buffer, 0, buffer.length, total);
+    if (bytesRead > 0) chunks.push(buffer.subarray(0, bytesRead));
+    total += bytesRead;
+    if (total > maxBytes) throw tooLarge(total, maxBytes);
+    if (bytesRead < buffer.length) break;
+  }
+  return chunks.length === 1 && chunks[0] ? chunks[0] : Buffer.concat(chunks, total);
 }
 
 function unreadable(path: string, cause: unknown): ExtractionError {

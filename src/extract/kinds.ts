@@ -87,3 +87,18 @@ export function kindsAgree(detected: string, expected: string): boolean {
 
 export const SUPPORTED_SUMMARY =
   "docsort reads PDF, Word (DOCX), OpenDocument text (ODT), e-mail (.eml), images (PNG, JPEG, TIFF, WebP, GIF, BMP, HEIC), text, Markdown, HTML, CSV/XLSX, JSON/XML, ZIP";
+
+/**
+ * Kinds whose pages render-page.ts can show as images. Kept here, apart from the renderer: whoever only asks
+ * whether a document has pages must not load pdf.js, @napi-rs/canvas and the image decoders (~50 MB resident).
+ */
+export const PAGED_KINDS: ReadonlySet<string> = new Set([
+  "pdf",
+  "png",
+  "jpg",
+  "tiff",
+  "webp",
+  "gif",
+  "bmp",
+  "heic",
+]);

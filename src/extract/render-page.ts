@@ -4,19 +4,8 @@
  */
 import { createCanvas } from "@napi-rs/canvas";
 import { type DisplayImage, framesOf } from "./image-frames.js";
-import { MIME_BY_KIND } from "./kinds.js";
+import { MIME_BY_KIND, PAGED_KINDS } from "./kinds.js";
 import { openPdf } from "./pdf.js";
-
-export const PAGED_KINDS: ReadonlySet<string> = new Set([
-  "pdf",
-  "png",
-  "jpg",
-  "tiff",
-  "webp",
-  "gif",
-  "bmp",
-  "heic",
-]);
 
 export interface RenderedPage extends DisplayImage {
   /** Pages (or frames) in the document. */

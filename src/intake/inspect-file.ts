@@ -1,7 +1,6 @@
-import { createHash } from "node:crypto";
 import { constants, type Stats } from "node:fs";
 import { lstat, open, readlink } from "node:fs/promises";
-import { pipeline } from "node:stream/promises";
+import { sha256OfHandle } from "./hash-file.js";
 
 /** Why a path in the inbox is not read: each becomes a quarantined document with a reason. */
 export type InboxProblemCode =
@@ -62,8 +61,7 @@ export async function inspectFile(file: string, maxBytes: number): Promise<Inspe
     const opened = await handle.stat();
     if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev)
       return { kind: "changed", stats: opened };
-    const hash = createHash("sha256");
-    await pipeline(handle.createReadStream({ autoClose: false, start: 0 }), hash);
+    const sha256 = await sha256OfHandle(handle, opened.size);
     const after = await handle.stat();
     if (after.size !== stats.size || after.mtimeMs !== stats.mtimeMs)
       return { kind: "changed", stats: after };
@@ -72,7 +70,7 @@ export async function inspectFile(file: string, maxBytes: number): Promise<Inspe
       path: file,
       size: stats.size,
       mtimeMs: stats.mtimeMs,
-      sha256: hash.digest("hex"),
+      sha256,
       links: stats.nlink,
     };
   } catch (error) {

@@ -25,6 +25,8 @@ export interface IntakeOptions {
   /** Folders below the inbox that docsort writes to itself (archive, filing roots): never taken in. */
   excludeDirs?: readonly string[];
   onRegistered?: (outcome: RegisterOutcome) => void;
+  /** Files read and hashed at once; default READS_AT_ONCE. */
+  readsAtOnce?: number;
 }
 
 /**
@@ -40,6 +42,13 @@ export class Intake {
   private readonly isIgnoredName: (p: string) => boolean;
   private readonly hashing = new Set<string>();
   private readonly inFlight = new Set<Promise<void>>();
+  /**
+   * Stable files waiting to be read and hashed, by path, in arrival order. A burst of thousands of files waits
+   * here as plain records while at most READS_AT_ONCE are open, instead of as thousands of open files, read
+   * buffers and promises at once.
+   */
+  private readonly waiting = new Map<string, StableFile>();
+  private reading = 0;
   private scanning = 0;
   private stopped = false;
   /** Hashed files waiting to be registered: all that arrived in one turn of the event loop share a transaction. */
@@ -47,7 +56,7 @@ export class Intake {
 
   constructor(private readonly options: IntakeOptions) {
     this.isIgnoredName = createIgnoreMatcher(options.config.ignore);
-    this.tracker = new StabilityTracker(options.config.stableMs, (file) => this.track(this.take(file)));
+    this.tracker = new StabilityTracker(options.config.stableMs, (file) => this.enqueue(file));
   }
 
   async start(watchForChanges: boolean): Promise<void> {
@@ -94,13 +103,16 @@ export class Intake {
 
   /** Nothing waiting to become stable, being hashed or scanned. */
   isIdle(): boolean {
-    return this.scanning === 0 && this.tracker.size === 0 && this.inFlight.size === 0;
+    return (
+      this.scanning === 0 && this.tracker.size === 0 && this.waiting.size === 0 && this.inFlight.size === 0
+    );
   }
 
   async stop(): Promise<void> {
     this.stopped = true;
     if (this.rescanTimer) clearInterval(this.rescanTimer);
     this.tracker.stop();
+    this.waiting.clear();
     await this.watcher?.close();
     await Promise.allSettled([...this.inFlight]);
   }
@@ -142,7 +154,7 @@ export class Intake {
       return;
     }
     if (stats.isDirectory() || this.isKnown(file, stats)) return;
-    this.track(this.take({ path: file, size: stats.size, mtimeMs: stats.mtimeMs }));
+    this.enqueue({ path: file, size: stats.size, mtimeMs: stats.mtimeMs });
   }
 
   private recordProblem(problem: InboxProblem): void {
@@ -158,7 +170,7 @@ export class Intake {
     }
   }
 
-  private isKnown(file: string, stats: Stats): boolean {
+  private isKnown(file: string, stats: Pick<Stats, "size" | "mtimeMs">): boolean {
     const sighting = this.options.store.files.get(file);
     return sighting !== undefined && sighting.size === stats.size && sighting.mtimeMs === stats.mtimeMs;
   }
@@ -166,6 +178,29 @@ export class Intake {
   private track(work: Promise<void>): void {
     this.inFlight.add(work);
     void work.finally(() => this.inFlight.delete(work));
+  }
+
+  /** A stable file joins the queue (once: a later sighting of the same path replaces the record in place). */
+  private enqueue(file: StableFile): void {
+    if (this.stopped) return;
+    this.waiting.set(file.path, file);
+    this.readNext();
+  }
+
+  private readNext(): void {
+    const readsAtOnce = this.options.readsAtOnce ?? READS_AT_ONCE;
+    while (this.reading < readsAtOnce && !this.stopped) {
+      const next = this.waiting.values().next();
+      if (next.done) return;
+      this.waiting.delete(next.value.path);
+      this.reading += 1;
+      this.track(
+        this.take(next.value).finally(() => {
+          this.reading -= 1;
+          this.readNext();
+        }),
+      );
+    }
   }
 
   /**
@@ -208,8 +243,8 @@ export class Intake {
 
   private async take(file: StableFile): Promise<void> {
     if (this.stopped || this.hashing.has(file.path) || this.options.storage?.paused) return;
-    const stats = await lstatOrUndefined(file.path);
-    if (stats && this.isKnown(file.path, stats)) return;
+    // the size and mtime were just looked at (the stability check): a file known with them is not read again
+    if (this.isKnown(file.path, file)) return;
     this.hashing.add(file.path);
     try {
       const inspected = await inspectFile(file.path, this.options.maxFileBytes);
@@ -241,6 +276,12 @@ interface Registration {
   file: HashedFile;
   settle: (result: { ok: true; outcome: RegisterOutcome } | { ok: false; error: unknown }) => void;
 }
+
+/**
+ * Files read and hashed at once. Reading a small file takes well under a millisecond, so a few at a time keep
+ * registration ahead of the model, while a burst of thousands waits as plain records (see Intake.waiting).
+ */
+const READS_AT_ONCE = 16;
 
 /** Files registered per transaction at most. */
 const BATCH_SIZE = 200;

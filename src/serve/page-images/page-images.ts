@@ -3,7 +3,7 @@ import { existsSync } from "node:fs";
 import { mkdir, readFile, rename, stat, writeFile } from "node:fs/promises";
 import path from "node:path";
 import type { Config } from "../../config/schema.js";
-import { PAGED_KINDS } from "../../extract/render-page.js";
+import { PAGED_KINDS } from "../../extract/kinds.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { Store } from "../../store/store.js";
 import { ApiError } from "../api/api-error.js";
