@@ -71,6 +71,18 @@ export function openDataFolder(home: string, options: { startOver?: boolean } = 
   }
 }
 
+/**
+ * For commands that work on existing data only: throws DocsortError when `home` holds no database (a mistyped
+ * --home is an error, never a new empty folder), or the vanished-database error when it once held one.
+ */
+export function requireData(home: string): void {
+  if (existsSync(databasePath(home))) return;
+  assertDatabaseNotVanished(home);
+  throw new DocsortError(
+    `no docsort data at ${home}: check --home (or DOCSORT_HOME and the folder you are in), or start docsort watch to create it.`,
+  );
+}
+
 /** Throws when the data folder once held a database that is gone now (see openDataFolder). */
 export function assertDatabaseNotVanished(home: string): void {
   const marker = readMarker(home);

@@ -1,14 +1,13 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { App } from "../../app.js";
 import { DOCUMENT_STATUSES } from "../../store/document-status.js";
 import { listDocuments } from "../../store/document-views.js";
 import { checkCategory } from "../categories.js";
-import { globalOptions } from "../global-options.js";
 import { formatConfidence, printJson, printLine } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
+import { withStore } from "../with-store.js";
 
 const listOptions = z.object({
   status: z.enum(DOCUMENT_STATUSES).optional(),
@@ -29,10 +28,9 @@ export function registerList(program: Command): void {
     .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(listOptions, raw);
-      const app = App.open(globalOptions(command), false, "existing");
-      try {
-        if (options.category) checkCategory(app.config, options.category);
-        const documents = listDocuments(app.store.db, options);
+      return withStore(command, ({ config, store }) => {
+        if (options.category) checkCategory(config, options.category);
+        const documents = listDocuments(store.db, options);
         if (options.json) {
           printJson(documents);
           return;
@@ -47,7 +45,7 @@ export function registerList(program: Command): void {
           d.category ?? "",
           formatConfidence(d.confidence),
           d.source ?? "",
-          displayPath(app.config.inbox, d.path),
+          displayPath(config.inbox, d.path),
           d.reason ?? "",
         ]);
         const columns = [
@@ -60,9 +58,7 @@ export function registerList(program: Command): void {
           { header: "REASON", flex: true, pipeMax: 60 },
         ];
         printLine(renderTable(columns, rows, { wide: options.wide }));
-      } finally {
-        app.close();
-      }
+      });
     });
 }
 
