@@ -39,13 +39,14 @@ export function registerList(program: Command): void {
           printLine("no documents");
           return;
         }
+        const shownPath = pathInInbox(config.inbox);
         const rows = documents.map((d) => [
           d.id,
           d.status,
           d.category ?? "",
           formatConfidence(d.confidence),
           d.source ?? "",
-          displayPath(config.inbox, d.path),
+          shownPath(d.path),
           d.reason ?? "",
         ]);
         const columns = [
@@ -62,7 +63,24 @@ export function registerList(program: Command): void {
     });
 }
 
+/** A path as `list` shows it: relative to the inbox when inside it, else as it is. */
 export function displayPath(inbox: string, p: string): string {
   const relative = path.relative(inbox, p);
   return relative.startsWith("..") ? p : relative;
+}
+
+/**
+ * displayPath for many paths and one inbox: path.relative resolves both paths against the working folder on every
+ * call (most of the time of a `list` of thousands). An absolute, normalised path is cut by prefix instead.
+ */
+export function pathInInbox(inbox: string): (p: string) => string {
+  const root = path.resolve(inbox);
+  const prefix = root.endsWith(path.sep) ? root : `${root}${path.sep}`;
+  return (p) => {
+    if (!path.isAbsolute(p) || path.normalize(p) !== p || p === root || p.endsWith(path.sep))
+      return displayPath(inbox, p);
+    if (!p.startsWith(prefix)) return p;
+    const relative = p.slice(prefix.length);
+    return relative.startsWith("..") ? p : relative;
+  };
 }
