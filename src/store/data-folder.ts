@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -121,7 +120,8 @@ function databaseId(db: Db): string {
     .prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?")
     .get(DATABASE_ID_KEY);
   if (row) return row.value;
-  const id = randomUUID();
+  // the global Web Crypto, loaded when first used: importing node:crypto costs every command its start-up
+  const id = globalThis.crypto.randomUUID();
   db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)").run(DATABASE_ID_KEY, id);
   return id;
 }
