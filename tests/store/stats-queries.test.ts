@@ -2,7 +2,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NO_MODEL_CALL } from "../../src/classify/document-classifier.js";
 import { openDatabase } from "../../src/store/database.js";
-import type { DocumentStatus } from "../../src/store/document-status.js";
+import { type DocumentStatus, FINAL_STATUSES } from "../../src/store/document-status.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { collectStats, openDatabaseReadOnly, percentile } from "../../src/store/stats-queries.js";
 import { databasePath, Store } from "../../src/store/store.js";
@@ -103,9 +103,21 @@ describe("collectStats", () => {
     const relabelled = processed(1, steps(1, 1, 1, 1), { category: "letter" });
     processed(1, steps(1, 1, 1, 1), { category: "letter" });
     older.classifications.add({ ...baseClassification(relabelled), category: "invoice" }, at(2, 0));
+    const scanned = collectStats(older.db, { hosts: HOSTS, since: at(0, 0) }).throughput;
     older.close();
     store = new Store(openDatabase(file));
     expect(collectStats(store.db, { hosts: HOSTS }).documents.byCategory).toEqual({ invoice: 1, letter: 1 });
+    expect(scanned).toEqual([{ day: "2026-01-01", finished: 2 }]);
+    expect(collectStats(store.db, { hosts: HOSTS, since: at(0, 0) }).throughput).toEqual(scanned);
+  });
+
+  it("keeps 'first became final' with the final statuses of the code", () => {
+    const migration = MIGRATIONS.find((m) => m.version === 9)?.sql ?? "";
+    const lists = [...migration.matchAll(/to_status IN \(([^)]*)\)/g)].map((m) =>
+      (m[1] ?? "").split(",").map((s) => s.trim().replace(/'/g, "")),
+    );
+    expect(lists).toHaveLength(2);
+    for (const list of lists) expect(new Set(list)).toEqual(new Set(FINAL_STATUSES));
   });
 
   it("gives p50 and p95 per stage from the events' timestamps", () => {

@@ -1,14 +1,14 @@
 export const name = "store-reads";
 
 /**
- * What `docsort stats` reads on a large store without scanning it:
- * - category_counts: documents per current category (the category of each document's newest classification),
- *   kept by a trigger as classifications are added (they are never changed or deleted); filled here from the
- *   classifications already stored.
- * - events_final_time and events_document_time: "documents that first became final in a period" read from indexes
- *   alone: the final events of the period (by target status and time), and for each one probe of its document's
- *   earlier events (by document and time), not a pass over every event. The second also holds what the stage
- *   latencies of the most recent documents are computed from.
+ * What `docsort stats` reads on a large store without scanning it, kept by triggers as rows are added
+ * (classifications and events are never changed or deleted):
+ * - category_counts: documents per current category (the category of each document's newest classification).
+ * - document_finished: when each document first became final (the earliest of its events into done,
+ *   needs_review, failed, quarantined or duplicate — the final statuses when this was written), by time, so the
+ *   documents finished per day are read from an index.
+ * Both are filled here from what is stored already. events_document_time holds, per document, what the stage
+ * latencies of the most recent documents are computed from.
  */
 export const sql = `
 CREATE TABLE category_counts (
@@ -32,6 +32,24 @@ BEGIN
   ON CONFLICT (category) DO UPDATE SET documents = documents + 1;
 END;
 
-CREATE INDEX events_final_time ON events(to_status, created_at, document_id);
+CREATE TABLE document_finished (
+  document_id INTEGER PRIMARY KEY REFERENCES documents(id),
+  finished_at TEXT NOT NULL
+);
+
+INSERT INTO document_finished (document_id, finished_at)
+  SELECT document_id, min(created_at) FROM events
+  WHERE to_status IN ('done', 'needs_review', 'failed', 'quarantined', 'duplicate')
+  GROUP BY document_id;
+
+CREATE INDEX document_finished_at ON document_finished(finished_at);
+
+CREATE TRIGGER events_first_final AFTER INSERT ON events
+WHEN NEW.to_status IN ('done', 'needs_review', 'failed', 'quarantined', 'duplicate')
+BEGIN
+  INSERT INTO document_finished (document_id, finished_at) VALUES (NEW.document_id, NEW.created_at)
+  ON CONFLICT (document_id) DO UPDATE SET finished_at = min(finished_at, excluded.finished_at);
+END;
+
 CREATE INDEX events_document_time ON events(document_id, created_at, to_status, type);
 `;
