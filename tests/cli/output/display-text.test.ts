@@ -2,7 +2,10 @@ import { describe, expect, it } from "vitest";
 import { displayValue } from "../../../src/cli/output/display-text.js";
 
 /** The characters displayValue escapes, as a Unicode-aware pattern: what it has to match exactly. */
-const REFERENCE = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/gu;
+const REFERENCE = new RegExp(
+  "[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]",
+  "gu",
+);
 
 describe("displayValue", () => {
   it("escapes exactly the control, bidi and separator characters, astral text and lone surrogates kept", () => {
