@@ -2,8 +2,9 @@ import { describe, expect, it } from "vitest";
 import { displayValue } from "../../../src/cli/output/display-text.js";
 
 /** The characters displayValue escapes, as a Unicode-aware pattern: what it has to match exactly. */
+const C0_DEL_C1 = "\\u0000-\\u001f\\u007f-\\u009f";
 const REFERENCE = new RegExp(
-  "[\\u0000-\\u001f\\u007f-\\u009f\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]",
+  `[${C0_DEL_C1}\\u061c\\u200e\\u200f\\u2028\\u2029\\u202a-\\u202e\\u2066-\\u2069]`,
   "gu",
 );
 
