@@ -8,7 +8,6 @@ import { ModelHosts } from "./classify/hosts/model-hosts.js";
 import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
-import { DocsortError } from "./errors.js";
 import type { Extractor } from "./extract/index.js";
 import type { HandlerServices } from "./handlers/handler-kind.js";
 import type { OutboxWorker } from "./handlers/outbox-worker.js";
@@ -20,7 +19,7 @@ import type { PipelineContext } from "./pipeline/context.js";
 import { ModelGate } from "./pipeline/model-gate.js";
 import { BlobStore } from "./store/blob-store.js";
 import { nowIso } from "./store/clock.js";
-import { assertDatabaseNotVanished } from "./store/data-folder.js";
+import { requireData } from "./store/data-folder.js";
 import type { HandlerRunRecord } from "./store/handler-runs-repo.js";
 import type { StorageGuard } from "./store/storage-guard.js";
 import { databasePath, Store } from "./store/store.js";
@@ -258,13 +257,4 @@ export class App {
   close(): void {
     this.opened?.close();
   }
-}
-
-/** A command that needs docsort's data, run where there is none (a mistyped --home, say): exit 1, nothing created. */
-function requireData(home: string): void {
-  if (existsSync(databasePath(home))) return;
-  assertDatabaseNotVanished(home);
-  throw new DocsortError(
-    `no docsort data at ${home}: check --home (or DOCSORT_HOME and the folder you are in), or start docsort watch to create it.`,
-  );
 }

@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import {
   chmodSync,
   closeSync,
@@ -71,6 +70,18 @@ export function openDataFolder(home: string, options: { startOver?: boolean } = 
   }
 }
 
+/**
+ * For commands that work on existing data only: throws DocsortError when `home` holds no database (a mistyped
+ * --home is an error, never a new empty folder), or the vanished-database error when it once held one.
+ */
+export function requireData(home: string): void {
+  if (existsSync(databasePath(home))) return;
+  assertDatabaseNotVanished(home);
+  throw new DocsortError(
+    `no docsort data at ${home}: check --home (or DOCSORT_HOME and the folder you are in), or start docsort watch to create it.`,
+  );
+}
+
 /** Throws when the data folder once held a database that is gone now (see openDataFolder). */
 export function assertDatabaseNotVanished(home: string): void {
   const marker = readMarker(home);
@@ -109,7 +120,8 @@ function databaseId(db: Db): string {
     .prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?")
     .get(DATABASE_ID_KEY);
   if (row) return row.value;
-  const id = randomUUID();
+  // the global Web Crypto, loaded when first used: importing node:crypto costs every command its start-up
+  const id = globalThis.crypto.randomUUID();
   db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)").run(DATABASE_ID_KEY, id);
   return id;
 }

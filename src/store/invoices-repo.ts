@@ -37,6 +37,22 @@ export type NewInvoice = Omit<
 export interface InvoiceFilter {
   status?: InvoiceStatus | undefined;
   since?: string | undefined;
+  /** At most this many: the newest (list still returns them oldest first). */
+  limit?: number | undefined;
+}
+
+function invoiceWhere(filter: InvoiceFilter): { where: string; params: string[] } {
+  const where: string[] = [];
+  const params: string[] = [];
+  if (filter.status) {
+    where.push("status = ?");
+    params.push(filter.status);
+  }
+  if (filter.since) {
+    where.push("coalesce(invoice_date, substr(created_at, 1, 10)) >= ?");
+    params.push(filter.since);
+  }
+  return { where: where.length > 0 ? `WHERE ${where.join(" AND ")}` : "", params };
 }
 
 interface InvoiceRow {
@@ -163,23 +179,26 @@ export class InvoicesRepo {
     return row ? toInvoice(row) : undefined;
   }
 
+  /** Invoices matching `filter`, oldest first; with `filter.limit`, only the newest `limit` of them. */
   list(filter: InvoiceFilter = {}): InvoiceRecord[] {
-    const where: string[] = [];
-    const params: string[] = [];
-    if (filter.status) {
-      where.push("status = ?");
-      params.push(filter.status);
-    }
-    if (filter.since) {
-      where.push("coalesce(invoice_date, substr(created_at, 1, 10)) >= ?");
-      params.push(filter.since);
-    }
+    const { where, params } = invoiceWhere(filter);
+    const sql =
+      filter.limit === undefined
+        ? `SELECT * FROM invoices ${where} ORDER BY id`
+        : `SELECT * FROM (SELECT * FROM invoices ${where} ORDER BY id DESC LIMIT ?) ORDER BY id`;
     return this.db
-      .prepare<string[], InvoiceRow>(
-        `SELECT * FROM invoices ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""} ORDER BY id`,
-      )
-      .all(...params)
+      .prepare<(string | number)[], InvoiceRow>(sql)
+      .all(...params, ...(filter.limit === undefined ? [] : [filter.limit]))
       .map(toInvoice);
+  }
+
+  /** How many invoices match `filter` (its limit aside). */
+  count(filter: InvoiceFilter = {}): number {
+    const { where, params } = invoiceWhere(filter);
+    const row = this.db
+      .prepare<string[], { n: number }>(`SELECT count(*) AS n FROM invoices ${where}`)
+      .get(...params);
+    return row?.n ?? 0;
   }
 
   /** Earlier invoices (not themselves duplicates) with the same vendor and number, or vendor, total and date. */

@@ -168,26 +168,51 @@ function documentCounts(db: Db, since: string | null): StoreStats["documents"] {
     byStatus[row.status] = row.n;
     total += row.n;
   }
-  // SQLite takes a bare column next to max() from the row holding the max: the newest classification's category
-  const categoryRows = db
-    .prepare<{ since: string | null }, { category: string; n: number }>(`
-      SELECT category, count(*) AS n
-      FROM (SELECT document_id, category, max(id) FROM classifications GROUP BY document_id) latest
-      ${since ? "WHERE document_id IN (SELECT id FROM documents WHERE created_at >= @since)" : ""}
-      GROUP BY category ORDER BY n DESC, category`)
-    .all({ since });
+  const categoryRows =
+    since === null && hasKeptCounts(db)
+      ? db
+          .prepare<[], { category: string; n: number }>(
+            "SELECT category, documents AS n FROM category_counts WHERE documents > 0 ORDER BY n DESC, category",
+          )
+          .all()
+      : // SQLite takes a bare column next to max() from the row holding the max: the newest classification's category
+        db
+          .prepare<{ since: string | null }, { category: string; n: number }>(`
+            SELECT category, count(*) AS n
+            FROM (SELECT document_id, category, max(id) FROM classifications GROUP BY document_id) latest
+            ${since ? "WHERE document_id IN (SELECT id FROM documents WHERE created_at >= @since)" : ""}
+            GROUP BY category ORDER BY n DESC, category`)
+          .all({ since });
   return { total, byStatus, byCategory: Object.fromEntries(categoryRows.map((r) => [r.category, r.n])) };
 }
 
+/**
+ * A document counts on the day it first became final. Kept in document_finished (migration 009); a store older
+ * than that is read from its events: the final events since `from` of documents that had none before.
+ */
 function throughput(db: Db, since: string | null, days: number): StoreStats["throughput"] {
   const from = since ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-  return db
-    .prepare<{ since: string }, { day: string; finished: number }>(`
-      SELECT substr(first, 1, 10) AS day, count(*) AS finished
-      FROM (SELECT min(created_at) AS first FROM events WHERE to_status IN (${finalList}) GROUP BY document_id)
-      WHERE first >= @since
-      GROUP BY day ORDER BY day`)
-    .all({ since: from });
+  const sql = hasKeptCounts(db)
+    ? `SELECT substr(finished_at, 1, 10) AS day, count(*) AS finished
+       FROM document_finished WHERE finished_at >= @since
+       GROUP BY day ORDER BY day`
+    : `SELECT substr(e.created_at, 1, 10) AS day, count(*) AS finished
+       FROM events e
+       WHERE e.to_status IN (${finalList}) AND e.created_at >= @since
+         AND NOT EXISTS (
+           SELECT 1 FROM events p
+           WHERE p.document_id = e.document_id AND p.created_at <= e.created_at AND p.to_status IN (${finalList})
+             AND (p.created_at < e.created_at OR p.id < e.id))
+       GROUP BY day ORDER BY day`;
+  return db.prepare<{ since: string }, { day: string; finished: number }>(sql).all({ since: from });
+}
+
+/**
+ * category_counts and document_finished came with schema version 9 (older stores are read as they are: stats
+ * opens them read-only).
+ */
+function hasKeptCounts(db: Db): boolean {
+  return (db.pragma("user_version", { simple: true }) as number) >= 9;
 }
 
 interface StageRow {

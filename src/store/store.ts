@@ -28,35 +28,77 @@ export interface Transition {
 
 /** The one owner of better-sqlite3: repositories per table plus the transactions that span them. */
 export class Store {
-  readonly documents: DocumentsRepo;
-  readonly files: FilesRepo;
-  readonly extractions: ExtractionsRepo;
-  readonly classifications: ClassificationsRepo;
-  readonly events: EventsRepo;
-  readonly instances: InstancesRepo;
-  readonly meta: MetaRepo;
-  readonly handlers: HandlersRepo;
-  readonly handlerRuns: HandlerRunsRepo;
-  readonly invoices: InvoicesRepo;
-  readonly mailFolders: MailFoldersRepo;
-  readonly mailMessages: MailMessagesRepo;
-  readonly scratch: ScratchRepo;
+  // Repositories are made on first use: each prepares its statements when made, which a command that reads one
+  // table (list, show, invoices list) should not pay for every table.
+  private documentsRepo: DocumentsRepo | undefined;
+  private filesRepo: FilesRepo | undefined;
+  private extractionsRepo: ExtractionsRepo | undefined;
+  private classificationsRepo: ClassificationsRepo | undefined;
+  private eventsRepo: EventsRepo | undefined;
+  private instancesRepo: InstancesRepo | undefined;
+  private metaRepo: MetaRepo | undefined;
+  private handlersRepo: HandlersRepo | undefined;
+  private handlerRunsRepo: HandlerRunsRepo | undefined;
+  private invoicesRepo: InvoicesRepo | undefined;
+  private mailFoldersRepo: MailFoldersRepo | undefined;
+  private mailMessagesRepo: MailMessagesRepo | undefined;
+  private scratchRepo: ScratchRepo | undefined;
 
   constructor(readonly db: Db) {
     this.runInTransaction = db.transaction((fn: () => unknown) => fn());
-    this.documents = new DocumentsRepo(db);
-    this.files = new FilesRepo(db);
-    this.extractions = new ExtractionsRepo(db);
-    this.classifications = new ClassificationsRepo(db);
-    this.events = new EventsRepo(db);
-    this.instances = new InstancesRepo(db);
-    this.meta = new MetaRepo(db);
-    this.handlers = new HandlersRepo(db);
-    this.handlerRuns = new HandlerRunsRepo(db);
-    this.invoices = new InvoicesRepo(db);
-    this.mailFolders = new MailFoldersRepo(db);
-    this.mailMessages = new MailMessagesRepo(db);
-    this.scratch = new ScratchRepo(db);
+  }
+
+  get documents(): DocumentsRepo {
+    this.documentsRepo ??= new DocumentsRepo(this.db);
+    return this.documentsRepo;
+  }
+  get files(): FilesRepo {
+    this.filesRepo ??= new FilesRepo(this.db);
+    return this.filesRepo;
+  }
+  get extractions(): ExtractionsRepo {
+    this.extractionsRepo ??= new ExtractionsRepo(this.db);
+    return this.extractionsRepo;
+  }
+  get classifications(): ClassificationsRepo {
+    this.classificationsRepo ??= new ClassificationsRepo(this.db);
+    return this.classificationsRepo;
+  }
+  get events(): EventsRepo {
+    this.eventsRepo ??= new EventsRepo(this.db);
+    return this.eventsRepo;
+  }
+  get instances(): InstancesRepo {
+    this.instancesRepo ??= new InstancesRepo(this.db);
+    return this.instancesRepo;
+  }
+  get meta(): MetaRepo {
+    this.metaRepo ??= new MetaRepo(this.db);
+    return this.metaRepo;
+  }
+  get handlers(): HandlersRepo {
+    this.handlersRepo ??= new HandlersRepo(this.db);
+    return this.handlersRepo;
+  }
+  get handlerRuns(): HandlerRunsRepo {
+    this.handlerRunsRepo ??= new HandlerRunsRepo(this.db);
+    return this.handlerRunsRepo;
+  }
+  get invoices(): InvoicesRepo {
+    this.invoicesRepo ??= new InvoicesRepo(this.db);
+    return this.invoicesRepo;
+  }
+  get mailFolders(): MailFoldersRepo {
+    this.mailFoldersRepo ??= new MailFoldersRepo(this.db);
+    return this.mailFoldersRepo;
+  }
+  get mailMessages(): MailMessagesRepo {
+    this.mailMessagesRepo ??= new MailMessagesRepo(this.db);
+    return this.mailMessagesRepo;
+  }
+  get scratch(): ScratchRepo {
+    this.scratchRepo ??= new ScratchRepo(this.db);
+    return this.scratchRepo;
   }
 
   /** The data folder's database; refuses (DataFolderError) when a database it held is gone. */

@@ -152,7 +152,7 @@ describe("full-text search over extracted text", () => {
     const dir = tempDir();
     try {
       const file = path.join(dir.path, "docsort.db");
-      const before = MIGRATIONS.filter((m) => m.version < 9);
+      const before = MIGRATIONS.filter((m) => m.version < 10);
       const old = new Store(openDatabase(file, { migrations: before }));
       addDocument(old, { name: "old.txt", text: "Kündigung der Wohnung zum Monatsende" });
       old.close();

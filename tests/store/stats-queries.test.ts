@@ -1,7 +1,9 @@
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NO_MODEL_CALL } from "../../src/classify/document-classifier.js";
-import type { DocumentStatus } from "../../src/store/document-status.js";
+import { openDatabase } from "../../src/store/database.js";
+import { type DocumentStatus, FINAL_STATUSES } from "../../src/store/document-status.js";
+import { MIGRATIONS } from "../../src/store/migrations/index.js";
 import { collectStats, openDatabaseReadOnly, percentile } from "../../src/store/stats-queries.js";
 import { databasePath, Store } from "../../src/store/store.js";
 import { tempDir } from "../support/temp-dir.js";
@@ -75,6 +77,49 @@ describe("collectStats", () => {
     expect(stats.documents.byCategory).toEqual({ contract: 1, invoice: 1, letter: 1 });
   });
 
+  it("keeps the per-category counts equal to the newest classification of every document", () => {
+    const categories = ["invoice", "letter", "contract", "receipt"];
+    const ids = Array.from({ length: 30 }, (_, i) =>
+      processed(1, steps(1, 1, 1, 1), { category: categories[i % 4] ?? "invoice" }),
+    );
+    // corrections: some documents relabelled once, some several times, some back to what they were
+    for (const [k, id] of ids.entries()) {
+      for (let n = 0; n < k % 4; n += 1)
+        store.classifications.add(
+          { ...baseClassification(id), category: categories[(k + n + 1) % 4] ?? "invoice", source: "human" },
+          at(2, k * 10 + n),
+        );
+    }
+    const scanned = collectStats(store.db, { hosts: HOSTS, since: at(0, 0) }).documents.byCategory;
+    expect(collectStats(store.db, { hosts: HOSTS }).documents.byCategory).toEqual(scanned);
+    expect(Object.values(scanned).reduce((a, b) => a + b, 0)).toBe(30);
+  });
+
+  it("counts the categories of a store classified before the counts were kept", () => {
+    store.close();
+    const file = path.join(dir.path, "older.db");
+    const older = new Store(openDatabase(file, { migrations: MIGRATIONS.filter((m) => m.version < 9) }));
+    store = older;
+    const relabelled = processed(1, steps(1, 1, 1, 1), { category: "letter" });
+    processed(1, steps(1, 1, 1, 1), { category: "letter" });
+    older.classifications.add({ ...baseClassification(relabelled), category: "invoice" }, at(2, 0));
+    const scanned = collectStats(older.db, { hosts: HOSTS, since: at(0, 0) }).throughput;
+    older.close();
+    store = new Store(openDatabase(file));
+    expect(collectStats(store.db, { hosts: HOSTS }).documents.byCategory).toEqual({ invoice: 1, letter: 1 });
+    expect(scanned).toEqual([{ day: "2026-01-01", finished: 2 }]);
+    expect(collectStats(store.db, { hosts: HOSTS, since: at(0, 0) }).throughput).toEqual(scanned);
+  });
+
+  it("keeps 'first became final' with the final statuses of the code", () => {
+    const migration = MIGRATIONS.find((m) => m.version === 9)?.sql ?? "";
+    const lists = [...migration.matchAll(/to_status IN \(([^)]*)\)/g)].map((m) =>
+      (m[1] ?? "").split(",").map((s) => s.trim().replace(/'/g, "")),
+    );
+    expect(lists).toHaveLength(2);
+    for (const list of lists) expect(new Set(list)).toEqual(new Set(FINAL_STATUSES));
+  });
+
   it("gives p50 and p95 per stage from the events' timestamps", () => {
     for (let i = 1; i <= 20; i += 1) processed(1, steps(i * 10, 100, 1000 + i, 7), { category: "letter" });
     const { latency } = collectStats(store.db, { hosts: HOSTS }).sample;
@@ -124,6 +169,21 @@ describe("collectStats", () => {
     const stats = collectStats(store.db, { hosts: HOSTS });
     // a document counts once, on the day it first became final: decided again later, it is not finished again
     expect(stats.throughput).toEqual([{ day: new Date(base).toISOString().slice(0, 10), finished: 2 }]);
+
+    // finished before the period, requeued and finished again in it: not finished in the period
+    const again = store.documents.insert(
+      { sha256: "t3", path: "/in/t3", name: "t3", size: 1, status: "done" },
+      new Date(base - 40 * 86_400_000).toISOString(),
+    );
+    store.events.add(
+      { documentId: again.id, type: "routed", toStatus: "failed" },
+      new Date(base - 40 * 86_400_000).toISOString(),
+    );
+    store.events.add(
+      { documentId: again.id, type: "routed", toStatus: "done" },
+      new Date(base + 5000).toISOString(),
+    );
+    expect(collectStats(store.db, { hosts: HOSTS }).throughput).toEqual(stats.throughput);
 
     const classificationId = store.classifications.add(
       { ...baseClassification(doc.id) },

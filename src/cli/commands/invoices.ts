@@ -4,26 +4,27 @@ import { z } from "zod";
 import { UsageError } from "../../errors.js";
 import { describeRun } from "../../handlers/describe-run.js";
 import { invoicePayload } from "../../handlers/handler-event.js";
-import { runNow } from "../../handlers/run-now.js";
-import { approveInvoice, FailedChecksError, rejectInvoice } from "../../invoices/approval.js";
-import { clearDuplicateFlag, undoNotDuplicate } from "../../invoices/duplicate-flag.js";
-import { exportRow, invoicesCsv } from "../../invoices/export-invoices.js";
+import type { approveInvoice } from "../../invoices/approval.js";
 import { formatMinor } from "../../invoices/parse-money.js";
-import { reopenInvoice } from "../../invoices/reopen.js";
 import type { HandlerRunRecord } from "../../store/handler-runs-repo.js";
 import { INVOICE_STATUSES } from "../../store/invoice-columns.js";
 import type { InvoiceRecord } from "../../store/invoices-repo.js";
 import type { Store } from "../../store/store.js";
 import { markFailedRuns } from "../exit-status.js";
-import { printJson, printLine } from "../output/print.js";
+import { printJson, printLine, printNote } from "../output/print.js";
 import { startProgress } from "../output/progress.js";
 import { renderTable } from "../output/table.js";
 import { terminal } from "../output/terminal.js";
 import { parseInput } from "../parse-input.js";
 import { withApp } from "../with-app.js";
+import { withStore } from "../with-store.js";
 
+/** `invoices list` without --limit or --all: the newest this many. */
+const INVOICES_SHOWN = 50;
 const listOptions = z.object({
   status: z.enum(INVOICE_STATUSES).optional(),
+  limit: z.coerce.number().int().positive().optional(),
+  all: z.boolean().optional(),
   json: z.boolean().optional(),
   wide: z.boolean().optional(),
 });
@@ -53,14 +54,27 @@ export function registerInvoices(program: Command): void {
 
   invoices
     .command("list")
-    .description("every invoice, oldest first, with its status and failed checks")
+    .description(
+      `the newest invoices (${INVOICES_SHOWN} unless --limit or --all), oldest first, with status and failed checks`,
+    )
     .option("--status <status>", `only this status (${INVOICE_STATUSES.join(", ")})`)
-    .option("--json", "print a JSON array")
+    .option("--limit <n>", `at most this many, the newest (default ${INVOICES_SHOWN}; with --json: all)`)
+    .option("--all", "every invoice")
+    .option("--json", "print a JSON array (every invoice unless --limit is given)")
     .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
+    .addHelpText(
+      "after",
+      `\nWithout --limit or --all, the ${INVOICES_SHOWN} newest invoices are listed and stderr says how many earlier ones were left out.`,
+    )
     .action((raw: unknown, command: Command) =>
-      withApp(command, (app) => {
+      withStore(command, ({ store }) => {
         const options = parseInput(listOptions, raw);
-        const list = app.store.invoices.list({ status: options.status });
+        if (options.all && options.limit !== undefined)
+          throw new UsageError("give --limit or --all, not both.");
+        const limit = options.all
+          ? undefined
+          : (options.limit ?? (options.json ? undefined : INVOICES_SHOWN));
+        const list = store.invoices.list({ status: options.status, limit });
         if (options.json)
           return printJson(list.map((i) => ({ ...invoicePayload(i), documentId: i.documentId })));
         if (list.length === 0) return printLine("no invoices");
@@ -87,6 +101,13 @@ export function registerInvoices(program: Command): void {
           { header: "NOTE", flex: true },
         ];
         printLine(renderTable(columns, rows, { wide: options.wide }));
+        if (limit !== undefined && list.length === limit) {
+          const earlier = store.invoices.count({ status: options.status }) - list.length;
+          if (earlier > 0)
+            printNote(
+              `${earlier} earlier invoice${earlier === 1 ? "" : "s"} not shown: use --limit N or --all`,
+            );
+        }
       }),
     );
 
@@ -123,6 +144,7 @@ export function registerInvoices(program: Command): void {
     .action((rawId: string, raw: unknown, command: Command) =>
       withApp(command, async (app) => {
         const options = parseInput(approveOptions, raw);
+        const { runNow } = await import("../../handlers/run-now.js");
         const { invoice, runs } = await approveKnowingly(
           app.store,
           parseId(rawId),
@@ -155,7 +177,8 @@ export function registerInvoices(program: Command): void {
     .requiredOption("--reason <text>", "why")
     .option("--by <name>", "who rejects (default: your user name)")
     .action((rawId: string, raw: unknown, command: Command) =>
-      withApp(command, (app) => {
+      withApp(command, async (app) => {
+        const { rejectInvoice } = await import("../../invoices/approval.js");
         const options = parseInput(rejectOptions, raw);
         const invoice = rejectInvoice(app.store, parseId(rawId), options.by ?? actor(), options.reason);
         printLine(
@@ -171,7 +194,8 @@ export function registerInvoices(program: Command): void {
     .option("--by <name>", "who reopens it (default: your user name)")
     .option("--json", "print the invoice as JSON")
     .action((rawId: string, raw: unknown, command: Command) =>
-      withApp(command, (app) => {
+      withApp(command, async (app) => {
+        const { reopenInvoice } = await import("../../invoices/reopen.js");
         const options = parseInput(byOption, raw);
         const invoice = reopenInvoice(app.store, parseId(rawId), options.by ?? actor());
         if (options.json) return printJson(invoice);
@@ -189,7 +213,8 @@ export function registerInvoices(program: Command): void {
     .option("--note <text>", "why it is not a duplicate")
     .option("--json", "print the invoice as JSON")
     .action((rawId: string, raw: unknown, command: Command) =>
-      withApp(command, (app) => {
+      withApp(command, async (app) => {
+        const { clearDuplicateFlag } = await import("../../invoices/duplicate-flag.js");
         const options = parseInput(notDuplicateOptions, raw);
         const invoice = clearDuplicateFlag(
           app.store,
@@ -209,7 +234,8 @@ export function registerInvoices(program: Command): void {
     .option("--by <name>", "who undoes (default: your user name)")
     .option("--json", "print the invoice as JSON")
     .action((rawId: string, raw: unknown, command: Command) =>
-      withApp(command, (app) => {
+      withApp(command, async (app) => {
+        const { undoNotDuplicate } = await import("../../invoices/duplicate-flag.js");
         const options = parseInput(byOption, raw);
         const invoice = undoNotDuplicate(app.store, parseId(rawId), options.by ?? actor());
         if (options.json) return printJson(invoice);
@@ -224,7 +250,8 @@ export function registerInvoices(program: Command): void {
     .option("--since <date>", "only invoices dated on or after this day (YYYY-MM-DD)")
     .option("--status <status>", "only this status")
     .action((raw: unknown, command: Command) =>
-      withApp(command, (app) => {
+      withApp(command, async (app) => {
+        const { exportRow, invoicesCsv } = await import("../../invoices/export-invoices.js");
         const options = parseInput(exportOptions, raw);
         const progress = startProgress("exporting the ledger");
         try {
@@ -248,6 +275,7 @@ async function approveKnowingly(
   by: string,
   force: boolean,
 ): Promise<ReturnType<typeof approveInvoice>> {
+  const { approveInvoice, FailedChecksError } = await import("../../invoices/approval.js");
   try {
     return approveInvoice(store, id, by, { force });
   } catch (error) {

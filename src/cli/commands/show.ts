@@ -1,15 +1,14 @@
 import type { Command } from "commander";
 import { z } from "zod";
-import { App } from "../../app.js";
 import { describeLearning } from "../../review/describe-learning.js";
 import { type DocumentDetails, documentDetails } from "../../review/document-details.js";
 import type { DocumentRecord } from "../../store/documents-repo.js";
 import type { MailOrigin } from "../../store/mail-messages-repo.js";
 import { resolveDocument } from "../document-id.js";
-import { globalOptions } from "../global-options.js";
 import { formatConfidence, printJson, printLine, shown, truncate } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
+import { withStore } from "../with-store.js";
 
 const showOptions = z.object({ json: z.boolean().optional(), wide: z.boolean().optional() });
 /** A failed model answer is shown up to this much (--wide: all of it). */
@@ -25,14 +24,11 @@ export function registerShow(program: Command): void {
     .option("--wide", "everything in full: table cells and failed model answers")
     .action((id: string, raw: unknown, command: Command) => {
       const options = parseInput(showOptions, raw);
-      const app = App.open(globalOptions(command), false, "existing");
-      try {
-        const details = documentDetails(app.store, resolveDocument(app.store, id));
+      return withStore(command, ({ store }) => {
+        const details = documentDetails(store, resolveDocument(store, id));
         if (options.json) printJson(details);
         else printDetails(details, options.wide === true);
-      } finally {
-        app.close();
-      }
+      });
     });
 }
 

@@ -51,12 +51,18 @@ export function renderTable(
     const piped = options.wide
       ? cells
       : cells.map((row) => row.map((cell, i) => cutChars(cell, specs[i]?.pipeMax)));
+    const measured = piped.map((row) => row.map((cell) => fit.width(cell)));
+    const widths = specs.map((spec, i) =>
+      measured.reduce((widest, row) => Math.max(widest, row[i] ?? 0), fit.width(spec.header)),
+    );
     return layout(
       fit,
       specs.map((s) => s.header),
       piped,
-      naturalWidths(fit, specs, piped),
+      widths,
       PIPE_GAP,
+      undefined,
+      measured,
     );
   }
   const widths = options.wide ? naturalWidths(fit, specs, cells) : fitWidths(fit, specs, cells, width - 1);
@@ -72,16 +78,22 @@ function layout(
   widths: readonly number[],
   gap: string,
   style: (header: string) => string = (header) => header,
+  measured?: readonly number[][],
 ): string {
-  const line = (cells: readonly string[], decorate: (text: string) => string) =>
+  const line = (
+    cells: readonly string[],
+    decorate: (text: string) => string,
+    cellWidths?: readonly number[],
+  ) =>
     cells
       .map((cell, i) => {
-        const padding = " ".repeat(Math.max(0, (widths[i] ?? 0) - fit.width(cell)));
+        const padding = " ".repeat(Math.max(0, (widths[i] ?? 0) - (cellWidths?.[i] ?? fit.width(cell))));
         return `${decorate(cell)}${i === cells.length - 1 ? "" : padding}`;
       })
       .join(gap)
       .trimEnd();
-  return [line(head, style), ...rows.map((row) => line(row, (cell) => cell))].join("\n");
+  const plain = (cell: string) => cell;
+  return [line(head, style), ...rows.map((row, r) => line(row, plain, measured?.[r]))].join("\n");
 }
 
 function cellText(value: Cell): string {

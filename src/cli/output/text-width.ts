@@ -21,18 +21,24 @@ function load(): TextWidth {
   return loaded;
 }
 
-/** Printable ASCII only: one column per character, nothing for string-width to work out. */
-const PLAIN_ASCII = /^[\x20-\x7e]*$/;
+/**
+ * Characters that each take one column, as string-width measures them: printable ASCII, Latin-1 and Latin Extended
+ * (without the soft hyphen), Greek, Cyrillic, general punctuation (– “ ” …), arrows (→) and box drawing. A text of
+ * these alone is measured by its length, without loading string-width.
+ */
+const NARROW =
+  /^[\x20-\x7e\u00a0-\u00ac\u00ae-\u02ff\u0370-\u0482\u2010-\u2027\u2030-\u205e\u2190-\u21ff\u2500-\u257f]*$/;
 
 const lazy: TextWidth = {
-  width: (text, options) => (PLAIN_ASCII.test(text) ? text.length : load().width(text, options)),
+  width: (text, options) =>
+    options === undefined && NARROW.test(text) ? text.length : load().width(text, options),
   truncate: (text, columns, options) => load().truncate(text, columns, options),
 };
 
 /**
  * string-width and cli-truncate, loaded on first use: string-width builds an Intl.Segmenter (ICU data) as it loads,
  * which commands that print no table or live line (`--help`, `config`, `watch` in a pipe) should not pay for, nor
- * a table of plain ASCII (measured by its length). Both are ES modules; Node ≥ 20.19 loads them synchronously with
+ * a table of narrow characters (measured by its length). Both are ES modules; Node ≥ 20.19 loads them synchronously with
  * require().
  */
 export function textWidth(): TextWidth {

@@ -6,6 +6,7 @@ import * as mailIntake from "./005-mail-intake.js";
 import * as searchServe from "./006-search-serve.js";
 import * as statsIndexes from "./007-stats-indexes.js";
 import * as extractionLanes from "./008-extraction-lanes.js";
+import * as storeReads from "./009-store-reads.js";
 
 export interface Migration {
   version: number;
@@ -23,4 +24,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 6, ...searchServe },
   { version: 7, ...statsIndexes },
   { version: 8, ...extractionLanes },
+  { version: 9, ...storeReads },
 ];
