@@ -12,6 +12,7 @@
  * the bundle: the processes docsort forks (extraction, page rendering) run from dist/ as compiled.
  */
 import { rmSync } from "node:fs";
+import path from "node:path";
 import { builtinModules } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -20,6 +21,7 @@ import { build } from "esbuild";
  * Packages bundled with the CLI (plain JavaScript on the paths every command or the daemon takes, with what they
  * import). Every other package stays in node_modules: native addons (better-sqlite3, canvas), packages that start
  * workers or read files beside their code (pino, pdf.js, tesseract.js, libheif), and what only some commands load.
+ * A package that imports zod must be bundled too, or it would see a second zod.
  */
 const BUNDLED = new Set([
   "zod",
@@ -38,9 +40,32 @@ const BUNDLED = new Set([
   "iconv-lite",
   "string-width",
   "cli-truncate",
+  // the review app: @hono/zod-openapi extends zod, so it must extend the bundle's zod, and share its hono
+  "hono",
+  "@hono/node-server",
+  "@hono/zod-openapi",
 ]);
 const builtins = new Set(builtinModules);
 const packageOf = (specifier) => specifier.split("/").slice(0, specifier.startsWith("@") ? 2 : 1).join("/");
+/**
+ * zod's error messages in 60-odd languages: every zod entry point re-exports them all (`z.locales`), a third of
+ * the bundle's zod. docsort's messages are English and it never selects another locale, so only `en` is kept.
+ */
+const englishZod = {
+  name: "english-zod",
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\.\/locales\/index\.js$/ }, (args) =>
+      args.importer.includes("/node_modules/zod/")
+        ? { path: path.join(path.dirname(args.importer), "../locales/en.js"), namespace: "english-zod" }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: "english-zod" }, (args) => ({
+      contents: `export { default as en } from ${JSON.stringify(args.path)};`,
+      resolveDir: path.dirname(args.path),
+    }));
+  },
+};
+
 /** Bare imports of docsort's own code: bundled when listed above, else left to node_modules. */
 const chosenPackages = {
   name: "chosen-packages",
@@ -68,7 +93,7 @@ await build({
   allowOverwrite: true,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
-  plugins: [chosenPackages],
+  plugins: [chosenPackages, englishZod],
   // CommonJS packages in the bundle (iconv-lite, big.js) call require() for Node's own modules
   banner: { js: 'import { createRequire as __docsortRequire } from "node:module"; const require = __docsortRequire(import.meta.url);' },
 });
