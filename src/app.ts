@@ -5,7 +5,11 @@ import { describeBreakerChange } from "./classify/circuit-breaker.js";
 import type { DocumentClassifier } from "./classify/document-classifier.js";
 import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { ModelHosts } from "./classify/hosts/model-hosts.js";
-import { createTokenCalibration, type KeyValue } from "./classify/token-calibration.js";
+import {
+  createTokenCalibration,
+  type KeyValue,
+  type TokenCalibration,
+} from "./classify/token-calibration.js";
 import { type ConfigOverrides, loadConfig } from "./config/load-config.js";
 import type { Config } from "./config/schema.js";
 import type { Extractor } from "./extract/index.js";
@@ -41,6 +45,7 @@ export interface GlobalOptions extends ConfigOverrides {
 export class App {
   private opened: Store | undefined;
   private hosts: ModelHosts | undefined;
+  private calibration: TokenCalibration | undefined;
 
   private constructor(
     readonly config: Config,
@@ -107,6 +112,12 @@ export class App {
     return this.hosts;
   }
 
+  /** What Ollama's prompt counts taught about the token estimate, one for classification and the invoice workflow. */
+  private get tokenCalibration(): TokenCalibration {
+    this.calibration ??= createTokenCalibration(this.storedMeta());
+    return this.calibration;
+  }
+
   /** Heavy parts (pdf.js, OCR, LangChain) are imported on first use, so reading commands start fast. */
   async createExtractor(): Promise<Extractor> {
     const { createExtractor } = await import("./extract/extractor.js");
@@ -133,7 +144,7 @@ export class App {
       model: this.config.model,
       categories: this.config.taxonomy,
       prompt: loadPromptTemplate(this.config.prompts, "classify"),
-      calibration: createTokenCalibration(this.storedMeta()),
+      calibration: this.tokenCalibration,
       onRetry: (error, attempt) =>
         this.logger.warn(`model call failed (attempt ${attempt}): ${error.message}; retrying`),
       hosts: this.modelHosts,
@@ -222,7 +233,7 @@ export class App {
       // the same taxonomy as the classification prompt: both start with the same system message, which Ollama's
       // prefix cache then keeps for either
       prompt: loadPromptTemplate(this.config.prompts, "invoice", taxonomyValues(this.config.taxonomy)),
-      calibration: createTokenCalibration(this.storedMeta()),
+      calibration: this.tokenCalibration,
       numPredict: this.config.invoices.numPredict,
       onRetry: (error, attempt) =>
         this.logger.warn(`invoice model call failed (attempt ${attempt}): ${error.message}; retrying`),

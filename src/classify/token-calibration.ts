@@ -40,32 +40,51 @@ export function nextFactor(current: number, observation: TokenObservation): numb
   return Math.min(MAX_FACTOR, Math.max(1, Math.round(next * 1000) / 1000));
 }
 
-/** Factors kept under `tokens.factor:<model>` in a key-value store, so they survive restarts. */
+/** Observations that leave the factor as it was are written out only this often (their count is for reference). */
+const WRITE_EVERY = 100;
+
+/**
+ * Factors kept under `tokens.factor:<model>` in a key-value store, so they survive restarts. Each model's entry is
+ * read once and kept in memory; it is written back when its factor changes and every WRITE_EVERY observations,
+ * not for every prompt (a write per prompt was a database commit per document).
+ */
 export function createTokenCalibration(store: KeyValue | undefined = undefined): TokenCalibration {
   const memory = new Map<string, string>();
   const kv: KeyValue = store ?? {
     get: (key) => memory.get(key),
     set: (key, value) => memory.set(key, value),
   };
+  const known = new Map<string, { factor: number; observations: number }>();
   const read = (model: string) => {
-    const raw = kv.get(keyOf(model));
-    if (raw === undefined) return { factor: 1, observations: 0 };
-    try {
-      const parsed = stored.safeParse(JSON.parse(raw));
-      return parsed.success ? parsed.data : { factor: 1, observations: 0 };
-    } catch {
-      return { factor: 1, observations: 0 };
+    let entry = known.get(model);
+    if (!entry) {
+      entry = parseStored(kv.get(keyOf(model)));
+      known.set(model, entry);
     }
+    return entry;
   };
   return {
     factor: (model) => read(model).factor,
     observe(model, observation) {
       const current = read(model);
-      const after = nextFactor(current.factor, observation);
-      kv.set(keyOf(model), JSON.stringify({ factor: after, observations: current.observations + 1 }));
-      return { before: current.factor, after };
+      const before = current.factor;
+      const after = nextFactor(before, observation);
+      const next = { factor: after, observations: current.observations + 1 };
+      known.set(model, next);
+      if (after !== before || next.observations % WRITE_EVERY === 1) kv.set(keyOf(model), JSON.stringify(next));
+      return { before, after };
     },
   };
+}
+
+function parseStored(raw: string | undefined): { factor: number; observations: number } {
+  if (raw === undefined) return { factor: 1, observations: 0 };
+  try {
+    const parsed = stored.safeParse(JSON.parse(raw));
+    return parsed.success ? parsed.data : { factor: 1, observations: 0 };
+  } catch {
+    return { factor: 1, observations: 0 };
+  }
 }
 
 function keyOf(model: string): string {

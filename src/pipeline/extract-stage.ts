@@ -85,7 +85,8 @@ export async function runExtraction(
     });
   }
 
-  const found = ctx.opensAttachments?.(document) === false ? [] : (result.children ?? []);
+  const attached = result.children ?? [];
+  const found = attached.length > 0 && ctx.opensAttachments?.(document) === false ? [] : attached;
   const children = await Promise.all(
     found.map(async (child) => ({
       name: child.name,

@@ -1,5 +1,6 @@
 import type { MailAfter, MailTake } from "../config/mail-schema.js";
 import type { Db } from "./database.js";
+import { prepared } from "./prepared.js";
 
 /** `empty`: the rule takes attachments and the message had none. */
 export type MailMessageStatus = "taken" | "empty" | "too_large" | "unreadable";
@@ -183,11 +184,11 @@ export class MailMessagesRepo {
 
   /** A message document whose rule took it whole (`take: message`): its attachments are not documents. */
   keptWhole(documentId: number): boolean {
-    const row = this.db
-      .prepare<[number], { n: number }>(`
-        SELECT count(*) AS n FROM mail_documents l JOIN mail_messages m ON m.id = l.message_row
-        WHERE l.document_id = ? AND l.part = 'message' AND m.take = 'message'`)
-      .get(documentId);
+    const row = prepared<[number], { n: number }>(
+      this.db,
+      `SELECT count(*) AS n FROM mail_documents l JOIN mail_messages m ON m.id = l.message_row
+       WHERE l.document_id = ? AND l.part = 'message' AND m.take = 'message'`,
+    ).get(documentId);
     return (row?.n ?? 0) > 0;
   }
 

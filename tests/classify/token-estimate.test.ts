@@ -120,6 +120,28 @@ describe("calibration from Ollama's prompt_eval_count", () => {
     });
   });
 
+  it("writes a factor back when it changes, and otherwise once every 100 observations", () => {
+    const writes: string[] = [];
+    const kv = new Map<string, string>();
+    const calibration = createTokenCalibration({
+      get: (key) => kv.get(key),
+      set: (key, value) => {
+        writes.push(value);
+        kv.set(key, value);
+      },
+    });
+    for (let i = 0; i < 250; i += 1) calibration.observe("m", { estimated: 1000, counted: 900 });
+    // the first observation is written (a new entry), then the 101st and the 201st; the factor stays 1
+    expect(writes.map((w) => JSON.parse(w))).toEqual([
+      { factor: 1, observations: 1 },
+      { factor: 1, observations: 101 },
+      { factor: 1, observations: 201 },
+    ]);
+    calibration.observe("m", { estimated: 1000, counted: 1200 });
+    expect(JSON.parse(kv.get("tokens.factor:m") ?? "{}")).toEqual({ factor: 1.2, observations: 251 });
+    expect(calibration.factor("m")).toBe(1.2);
+  });
+
   it("ignores a stored value it cannot read", () => {
     const store = { get: () => "{not json", set: () => {} };
     expect(createTokenCalibration(store).factor("m")).toBe(1);
