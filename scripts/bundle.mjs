@@ -7,9 +7,9 @@
  *    every dynamic `import()` its own chunk, so what a command does not need is still not loaded.
  *
  * Node's ES module loader spends most of docsort's start-up resolving and reading a few hundred small files:
- * LangChain loads in ~0.07 s bundled instead of ~0.5 s, `docsort --help` drops by about a third, and the daemon's
- * first model call comes that much sooner (`npm run bench -- startup latency-150-2`). The tsc output stays beside
- * the bundle: the processes docsort forks (extraction, page rendering) run from dist/ as compiled.
+ * LangChain loads in ~0.07 s bundled instead of ~0.5 s, and the daemon's first model call comes that much sooner
+ * (`npm run bench -- latency-150-2`). The tsc output stays beside the bundle: the processes docsort forks
+ * (extraction, page rendering) run from dist/ as compiled.
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
