@@ -71,7 +71,8 @@ export function createTokenCalibration(store: KeyValue | undefined = undefined):
       const after = nextFactor(before, observation);
       const next = { factor: after, observations: current.observations + 1 };
       known.set(model, next);
-      if (after !== before || next.observations % WRITE_EVERY === 1) kv.set(keyOf(model), JSON.stringify(next));
+      if (after !== before || next.observations % WRITE_EVERY === 1)
+        kv.set(keyOf(model), JSON.stringify(next));
       return { before, after };
     },
   };
