@@ -3,16 +3,12 @@ import { ChatOllama } from "./langchain.js";
 
 /**
  * ChatOllama has no timeout of its own, and an abort signal given to `invoke` only stops the waiting: the server
- * keeps the request and its slot. A fetch that carries the deadline and the caller's signal really closes the
- * connection, and Ollama then frees the slot.
+ * keeps the request and its slot. A fetch that carries `signal` (the caller's deadline and cancellation, see
+ * withDeadline) really closes the connection, and Ollama then frees the slot.
  */
-export function createChatModel(model: ModelConfig, signal?: AbortSignal): ChatOllama {
-  const cancellingFetch: typeof fetch = (input, init) => {
-    const signals = [AbortSignal.timeout(model.timeoutMs), signal, init?.signal ?? undefined].filter(
-      (s): s is AbortSignal => s !== undefined,
-    );
-    return fetch(input, { ...init, signal: AbortSignal.any(signals) });
-  };
+export function createChatModel(model: ModelConfig, signal: AbortSignal): ChatOllama {
+  const cancellingFetch: typeof fetch = (input, init) =>
+    fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([signal, init.signal]) : signal });
   return new ChatOllama({
     baseUrl: model.host,
     model: model.name,

@@ -1,5 +1,6 @@
 import pRetry from "p-retry";
 import type { z } from "zod";
+import { withDeadline } from "../abort-deadline.js";
 import type { ModelConfig } from "../config/schema.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
 import { AIMessage, type BaseMessage, HumanMessage } from "./langchain.js";
@@ -162,10 +163,12 @@ async function callOnce(
   messages: BaseMessage[],
   signal: AbortSignal | undefined,
 ): Promise<Omit<CallResult, "host">> {
-  const llm = createChatModel(model, signal);
-  const structured = llm.withStructuredOutput(schema, { includeRaw: true, method: "jsonSchema" });
   try {
-    const { raw } = await structured.invoke(messages);
+    const { raw } = await withDeadline(model.timeoutMs, signal, (deadline) =>
+      createChatModel(model, deadline)
+        .withStructuredOutput(schema, { includeRaw: true, method: "jsonSchema" })
+        .invoke(messages),
+    );
     const content = typeof raw.content === "string" ? raw.content : JSON.stringify(raw.content);
     const usage = "usage_metadata" in raw ? (raw as AIMessage).usage_metadata : undefined;
     const metadata: Record<string, unknown> = raw.response_metadata ?? {};

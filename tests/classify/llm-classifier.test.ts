@@ -8,6 +8,7 @@ import {
 import { LlmClassifier } from "../../src/classify/llm-classifier.js";
 import { InvalidModelOutputError, ModelCallError } from "../../src/classify/model-errors.js";
 import { loadPromptTemplate } from "../../src/classify/prompt-template.js";
+import { collectGarbageEvery } from "../support/gc-pressure.js";
 import { lastUserText, type OllamaServer, startOllamaServer } from "../support/ollama-server.js";
 import { testConfig } from "../support/test-config.js";
 
@@ -244,6 +245,24 @@ describe("LlmClassifier", () => {
     await server.waitForIdle(2000);
     expect(server.requests[0]?.aborted).toBe(true);
     expect(server.activeRequests).toBe(0);
+  });
+
+  it("the deadline holds while the heap is collected (a timeout signal held weakly never fires)", async () => {
+    server.script(() => ({ kind: "hang" }));
+    const stop = collectGarbageEvery(10);
+    try {
+      const outcome = await Promise.race([
+        classifier({ timeoutMs: 300, maxRetries: 1 })
+          .classify({ text: "Invoice text long enough", name: "a.txt" })
+          .catch((e: unknown) => e),
+        new Promise((resolve) => setTimeout(resolve, 30_000, "still waiting after 30 s")),
+      ]);
+      expect((outcome as ModelCallError).message).toContain("did not answer within 0.3 s");
+    } finally {
+      stop();
+    }
+    await server.waitForIdle(2000);
+    expect(server.requests.map((r) => r.aborted)).toEqual([true, true]);
   });
 
   it("a missing model is 'unavailable' with the pull command, not a failure", async () => {

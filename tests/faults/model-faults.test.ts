@@ -110,6 +110,7 @@ describe("model faults never fail a document for good", () => {
       // the daemon, not --once: --once stops when the model is not there, a daemon waits for it
       const watch = startDocsort(["watch"], env);
       let result: RunResult;
+      let stalled: unknown;
       try {
         await restart;
         await waitUntil(
@@ -119,9 +120,18 @@ describe("model faults never fail a document for good", () => {
           },
           `${DOCUMENTS} documents final`,
           300_000,
-        );
+        ).catch((error: unknown) => {
+          stalled = error;
+        });
       } finally {
         result = await watch.stop();
+      }
+      if (stalled) {
+        const states = readDocuments(env.home).map((d) => `${path.basename(d.path)} ${d.status}`);
+        throw new Error(
+          `${String(stalled)}\ndocuments: ${states.join(", ")}\nrequests: ${server.requests.length}\n` +
+            `stderr (end):\n${result.stderr.slice(-4000)}`,
+        );
       }
       const documents = readDocuments(env.home);
       const failed = documents.filter((d) => d.status === "failed").length;

@@ -4,6 +4,7 @@ import { buildEvent } from "../../../src/handlers/handler-event.js";
 import { HandlerFailure } from "../../../src/handlers/handler-kind.js";
 import { retryAfterMs, webhookKind } from "../../../src/handlers/kinds/webhook.js";
 import { liveEffects } from "../../../src/handlers/live-effects.js";
+import { collectGarbageEvery } from "../../support/gc-pressure.js";
 import {
   startWebhookReceiver,
   verifySignature,
@@ -171,6 +172,16 @@ describe("webhook", () => {
     const slow = await failure({ url: `http://127.0.0.1:${port}/x`, timeoutMs: 200 });
     expect(slow).toMatchObject({ retry: true });
     expect(slow.message).toContain("no answer within 200 ms");
+    const stop = collectGarbageEvery(10);
+    try {
+      const outcome = await Promise.race([
+        failure({ url: `http://127.0.0.1:${port}/x`, timeoutMs: 300 }),
+        new Promise((resolve) => setTimeout(resolve, 30_000, "still waiting after 30 s")),
+      ]);
+      expect(outcome, "the deadline holds while the heap is collected").toMatchObject({ retry: true });
+    } finally {
+      stop();
+    }
     silent.close();
   });
 });
