@@ -3,10 +3,20 @@
  * and reused for every page and document after that. Strictly offline: traineddata comes from the
  * @tesseract.js-data/* packages, never from the CDN that tesseract.js defaults to.
  */
-import { copyFileSync, existsSync, mkdirSync, symlinkSync } from "node:fs";
+import {
+  copyFileSync,
+  lstatSync,
+  mkdirSync,
+  mkdtempSync,
+  readlinkSync,
+  renameSync,
+  rmSync,
+  symlinkSync,
+} from "node:fs";
 import { createRequire } from "node:module";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import { threadId } from "node:worker_threads";
 import { createWorker, OEM, PSM, type Worker } from "tesseract.js";
 import type { Log } from "./format-extractor.js";
 import { ExtractionError } from "./types.js";
@@ -110,12 +120,16 @@ async function recognize(worker: Worker, image: Uint8Array, dpi: number | undefi
  * tesseract.js reads every language from one `langPath`, but each language ships in its own package.
  * A per-user folder of links to the packaged files joins them (tesseract.js 7 cannot take the bytes
  * directly: its initialize step joins `lang.data` instead of `lang.code`).
+ *
+ * The folder outlives installs: a link left by a moved or deleted checkout is replaced, never trusted.
+ * A folder of that name owned by another user, or writable by others, is not used (another user could
+ * plant language data there); a private folder of its own is made instead.
+ *
+ * Returns the folder's path. Throws {@link ExtractionError} when a language's package is not installed.
  */
-function prepareLangPath(languages: readonly OcrLanguage[]): string {
+export function prepareLangPath(languages: readonly OcrLanguage[]): string {
   const require = createRequire(import.meta.url);
-  const uid = process.getuid?.() ?? "user";
-  const dir = path.join(tmpdir(), `docsort-tessdata-${uid}`);
-  mkdirSync(dir, { recursive: true });
+  const dir = privateFolder(`docsort-tessdata-${process.getuid?.() ?? "user"}`);
   for (const lang of languages) {
     const file = `${lang}.traineddata.gz`;
     let source: string;
@@ -134,13 +148,35 @@ function prepareLangPath(languages: readonly OcrLanguage[]): string {
       );
     }
     const target = path.join(dir, file);
-    if (existsSync(target)) continue;
+    if (linksTo(target, source)) continue;
+    // Made beside the target and renamed over it: a stale link or an old copy is replaced in one step,
+    // and threads preparing the same folder at once never see a half-written file.
+    const staging = `${target}.${process.pid}.${threadId}.tmp`;
+    rmSync(staging, { force: true });
     try {
-      symlinkSync(source, target);
+      symlinkSync(source, staging);
     } catch {
-      // Another thread won the race, or symlinks are not allowed (Windows without privileges).
-      if (!existsSync(target)) copyFileSync(source, target);
+      copyFileSync(source, staging); // symlinks not allowed (Windows without privileges)
     }
+    renameSync(staging, target);
   }
   return dir;
+}
+
+function linksTo(link: string, source: string): boolean {
+  try {
+    return readlinkSync(link) === source;
+  } catch {
+    return false; // missing, or a copied file (then it is copied again, once per OCR worker)
+  }
+}
+
+/** `name` under the temporary folder if it is this user's own and private, else a new private folder. */
+function privateFolder(name: string): string {
+  const dir = path.join(tmpdir(), name);
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const stat = lstatSync(dir);
+  const uid = process.getuid?.();
+  const ours = stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
+  return ours ? dir : mkdtempSync(path.join(tmpdir(), `${name}-`));
 }

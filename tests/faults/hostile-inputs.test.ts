@@ -376,6 +376,7 @@ const KINDS: Kind[] = [
     kind: "scanned page without text layer (OCR)",
     file: "scan.png",
     make: async (t) => writeFileSync(t, await png(["Dear customer", "a scanned letter"])),
+    expect: ["done"],
   },
   { kind: "file changed while queued", file: "zz-changed.txt", make: text(LETTER) },
   {
