@@ -3,7 +3,7 @@ import type { z } from "zod";
 import { withDeadline } from "../abort-deadline.js";
 import type { ModelConfig } from "../config/schema.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
-import { AIMessage, type BaseMessage, HumanMessage } from "./langchain.js";
+import { AIMessage, type BaseMessage, HumanMessage, toJsonSchema } from "./langchain.js";
 import { InvalidModelOutputError, ModelCallError, toModelCallError } from "./model-errors.js";
 import { createChatModel } from "./ollama-chat.js";
 import { parseModelOutput } from "./parse-model-output.js";
@@ -157,6 +157,23 @@ async function dispatch(
   return { ...value, host };
 }
 
+const jsonSchemas = new WeakMap<z.ZodObject, Record<string, unknown>>();
+
+/**
+ * The JSON Schema sent as Ollama's `format` (https://docs.ollama.com/capabilities/structured-outputs), made by
+ * LangChain's `toJsonSchema` as `withStructuredOutput(schema, { method: "jsonSchema" })` makes it, but once per
+ * schema instead of once per request. The answer is checked against the zod schema itself (parseModelOutput), so
+ * LangChain's own output parser, which `withStructuredOutput` would run on every answer, is not needed.
+ */
+function jsonSchemaOf(schema: z.ZodObject): Record<string, unknown> {
+  let json = jsonSchemas.get(schema);
+  if (!json) {
+    json = toJsonSchema(schema) as Record<string, unknown>;
+    jsonSchemas.set(schema, json);
+  }
+  return json;
+}
+
 async function callOnce(
   model: ModelConfig,
   schema: z.ZodObject,
@@ -164,13 +181,11 @@ async function callOnce(
   signal: AbortSignal | undefined,
 ): Promise<Omit<CallResult, "host">> {
   try {
-    const { raw } = await withDeadline(model.timeoutMs, signal, (deadline) =>
-      createChatModel(model, deadline)
-        .withStructuredOutput(schema, { includeRaw: true, method: "jsonSchema" })
-        .invoke(messages),
+    const raw = await withDeadline(model.timeoutMs, signal, (deadline) =>
+      createChatModel(model, deadline).invoke(messages, { format: jsonSchemaOf(schema) }),
     );
     const content = typeof raw.content === "string" ? raw.content : JSON.stringify(raw.content);
-    const usage = "usage_metadata" in raw ? (raw as AIMessage).usage_metadata : undefined;
+    const usage = raw.usage_metadata;
     const metadata: Record<string, unknown> = raw.response_metadata ?? {};
     const doneReason = metadata.done_reason;
     const cached = metadata.prompt_eval_cached_count;
