@@ -79,8 +79,18 @@ export class App {
     };
   }
 
-  static open(options: GlobalOptions, consoleLog = true, access: DataAccess = "create"): App {
+  /**
+   * Loads the configuration and opens the log; `precondition` runs on the configuration before anything is
+   * created (the data folder, its log), and throws to stop there.
+   */
+  static open(
+    options: GlobalOptions,
+    consoleLog = true,
+    access: DataAccess = "create",
+    precondition?: (config: Config) => void,
+  ): App {
     const config = loadConfig(options);
+    precondition?.(config);
     if (access === "existing") requireData(config.home);
     const logger = createLogger({
       file:

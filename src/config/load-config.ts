@@ -43,6 +43,13 @@ export function loadConfig(
     inbox: pick(overrides.inbox, env.DOCSORT_INBOX, file.inbox),
     prompts: file.prompts ? path.resolve(fileDir, file.prompts) : SHIPPED_PROMPTS,
     source,
+    inboxNamedBy: overrides.inbox
+      ? "--inbox"
+      : env.DOCSORT_INBOX
+        ? "DOCSORT_INBOX"
+        : hasKey(raw, "inbox")
+          ? `"inbox" in ${source}`
+          : undefined,
   };
 }
 
@@ -100,4 +107,8 @@ export function normaliseOllamaHost(value: string): string {
   } catch {
     return withScheme;
   }
+}
+
+function hasKey(raw: unknown, key: string): boolean {
+  return raw !== null && typeof raw === "object" && Object.hasOwn(raw, key);
 }

@@ -457,4 +457,9 @@ export interface Config extends ConfigFile {
   prompts: string;
   /** The config file that was read, if any. */
   source: string | undefined;
+  /**
+   * Who named the inbox: `--inbox`, `DOCSORT_INBOX` or the config file's path; undefined for the default
+   * `inbox` folder, the only one docsort creates itself.
+   */
+  inboxNamedBy?: string | undefined;
 }

@@ -1,4 +1,4 @@
-import { existsSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { corpusAvailable, type Label, loadLabels } from "../support/corpus.js";
@@ -80,6 +80,39 @@ describe("read-only commands never create a data folder", () => {
     expect(result.stdout).toMatch(new RegExp(`FAIL {2}data folder: no docsort data at ${typo}`));
     expect(result.code).toBe(1);
     expect(existsSync(typo)).toBe(false);
+  });
+
+  it("watch never creates an inbox the user named (--inbox, DOCSORT_INBOX, the config file); the default it does", async () => {
+    const typo = path.join(env.root, "Scannr");
+    const home = path.join(env.root, "fresh-home");
+    const configFile = path.join(env.root, "named-inbox.json");
+    writeFileSync(configFile, JSON.stringify({ inbox: typo }));
+    const named: [string, string[], Record<string, string>][] = [
+      ["--inbox", ["--inbox", typo], {}],
+      ["DOCSORT_INBOX", [], { DOCSORT_INBOX: typo }],
+      [`"inbox" in ${configFile}`, ["--config", configFile], { DOCSORT_INBOX: "" }],
+    ];
+    for (const [who, args, extra] of named) {
+      const result = await runDocsort(["--home", home, ...args, "watch", "--once"], { ...env, extra });
+      expect(result.stderr).toContain(`the inbox ${typo} does not exist (named by ${who})`);
+      expect(result.code).toBe(1);
+      expect(existsSync(typo)).toBe(false);
+      expect(existsSync(home), "nothing is created, not even the data folder").toBe(false);
+    }
+    writeFileSync(typo, "a file, not a folder");
+    const file = await runDocsort(["--home", home, "--inbox", typo, "watch", "--once"], env);
+    expect(file.stderr).toContain(`the inbox ${typo} (--inbox) is not a folder`);
+    expect(file.code).toBe(1);
+
+    const cwd = path.join(env.root, "first-run");
+    mkdirSync(cwd);
+    const first = await runDocsort(["--home", home, "watch", "--once"], {
+      ...env,
+      cwd,
+      extra: { DOCSORT_INBOX: "" },
+    });
+    expect(first.code, first.stderr).toBe(0);
+    expect(statSync(path.join(cwd, "inbox")).isDirectory()).toBe(true);
   });
 
   it("extract and classify --dry-run store nothing and create nothing", async () => {

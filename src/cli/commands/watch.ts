@@ -1,6 +1,7 @@
 import type { Command } from "commander";
 import { App } from "../../app.js";
 import { DocsortError, UsageError } from "../../errors.js";
+import { ensureInbox } from "../../intake/inbox-folder.js";
 import type { RunningServer } from "../../serve/server.js";
 import { runWatch } from "../../watch-service.js";
 import { globalOptions } from "../global-options.js";
@@ -22,7 +23,9 @@ export function registerWatch(program: Command): void {
       if (!options.serve && (serveOptions.port !== undefined || serveOptions.host !== undefined)) {
         throw new UsageError("--port and --host go with --serve.");
       }
-      const app = App.open(globalOptions(command));
+      const app = App.open(globalOptions(command), true, "create", (config) =>
+        ensureInbox(config.inbox, config.inboxNamedBy),
+      );
       const reporter = new ProgressReporter(app.config.inbox);
       const stop = stopSignal();
       let server: RunningServer | undefined;
