@@ -42,7 +42,8 @@ interface SummaryRow {
   updated_at: string;
 }
 
-export function listDocuments(db: Db, filter: DocumentFilter = {}): DocumentSummary[] {
+/** The documents and current classifications a filter selects, and its parameters (`list`, `countDocuments`). */
+function filtered(filter: DocumentFilter): { from: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.status) {
@@ -53,13 +54,26 @@ export function listDocuments(db: Db, filter: DocumentFilter = {}): DocumentSumm
     where.push("c.category = ?");
     params.push(filter.category);
   }
-  const sql = `
-    SELECT d.id, d.path, d.name, d.sha256, d.size, d.status, d.reason, d.parent_id, d.duplicate_of,
-           d.created_at, d.updated_at, c.category, c.confidence, c.source
+  const from = `
     FROM documents d
     LEFT JOIN classifications c
       ON c.id = (SELECT max(id) FROM classifications WHERE document_id = COALESCE(d.duplicate_of, d.id))
-    ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}
+    ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}`;
+  return { from, params };
+}
+
+/** How many documents `filter` selects, its limit aside. */
+export function countDocuments(db: Db, filter: DocumentFilter = {}): number {
+  const { from, params } = filtered(filter);
+  return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${from}`).get(...params)?.n ?? 0;
+}
+
+export function listDocuments(db: Db, filter: DocumentFilter = {}): DocumentSummary[] {
+  const { from, params } = filtered(filter);
+  const sql = `
+    SELECT d.id, d.path, d.name, d.sha256, d.size, d.status, d.reason, d.parent_id, d.duplicate_of,
+           d.created_at, d.updated_at, c.category, c.confidence, c.source
+    ${from}
     ORDER BY d.id DESC
     ${filter.limit ? "LIMIT ?" : ""}`;
   if (filter.limit) params.push(filter.limit);

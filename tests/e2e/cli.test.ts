@@ -79,6 +79,28 @@ describe("docsort CLI", () => {
     expect(review).toHaveLength(1);
   });
 
+  it("list shows the newest 50 unless told otherwise, and says on stderr how many it left out", async () => {
+    const all = JSON.parse((await runDocsort(["list", "--json"], env)).stdout) as { id: number }[];
+    expect(all.length).toBeGreaterThan(1);
+    const newest = await runDocsort(["list", "--limit", "1"], env);
+    expect(newest.code).toBe(0);
+    expect(newest.stdout.trim().split("\n")).toHaveLength(2); // header and one row
+    expect(newest.stdout).toMatch(new RegExp(`^${Math.max(...all.map((d) => d.id))}\\s`, "m"));
+    const earlier = all.length - 1;
+    expect(newest.stderr).toContain(
+      `${earlier} earlier document${earlier === 1 ? "" : "s"} not shown: use --limit N or --all`,
+    );
+    const every = await runDocsort(["list", "--all"], env);
+    expect(every.stdout.trim().split("\n")).toHaveLength(all.length + 1);
+    expect(every.stderr).toBe("");
+    const both = await runDocsort(["list", "--limit", "1", "--all"], env);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain("give --limit or --all, not both");
+    expect((await runDocsort(["list", "--help"], env)).stdout).toContain(
+      "the newest 50 unless --limit or --all",
+    );
+  });
+
   it("show prints the text excerpt, the classification with its tokens, and the events", async () => {
     const shown = await runDocsort(["show", "1"], env);
     expect(shown.code).toBe(0);

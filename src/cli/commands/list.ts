@@ -1,18 +1,23 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
+import { UsageError } from "../../errors.js";
 import { DOCUMENT_STATUSES } from "../../store/document-status.js";
-import { listDocuments } from "../../store/document-views.js";
+import { countDocuments, listDocuments } from "../../store/document-views.js";
 import { checkCategory } from "../categories.js";
-import { formatConfidence, printJson, printLine } from "../output/print.js";
+import { formatConfidence, printJson, printLine, printNote } from "../output/print.js";
 import { renderTable } from "../output/table.js";
 import { parseInput } from "../parse-input.js";
 import { withStore } from "../with-store.js";
+
+/** `list` without --limit or --all: the newest this many. */
+const DOCUMENTS_SHOWN = 50;
 
 const listOptions = z.object({
   status: z.enum(DOCUMENT_STATUSES).optional(),
   category: z.string().min(1).optional(),
   limit: z.coerce.number().int().positive().optional(),
+  all: z.boolean().optional(),
   json: z.boolean().optional(),
   wide: z.boolean().optional(),
 });
@@ -20,17 +25,26 @@ const listOptions = z.object({
 export function registerList(program: Command): void {
   program
     .command("list")
-    .description("list documents, newest first")
+    .description(`list documents, newest first (the newest ${DOCUMENTS_SHOWN} unless --limit or --all)`)
     .option("--status <status>", `only this status (${DOCUMENT_STATUSES.join(", ")})`)
     .option("--category <category>", "only this category")
-    .option("--limit <n>", "at most this many")
-    .option("--json", "print a JSON array")
+    .option("--limit <n>", `at most this many (default ${DOCUMENTS_SHOWN}; with --json: all)`)
+    .option("--all", "every document")
+    .option("--json", "print a JSON array (every document unless --limit is given)")
     .option("--wide", "every column in full (a terminal otherwise cuts long cells with …)")
+    .addHelpText(
+      "after",
+      `\nWithout --limit or --all, the ${DOCUMENTS_SHOWN} newest documents are listed and stderr says how many earlier ones were left out.`,
+    )
     .action((raw: unknown, command: Command) => {
       const options = parseInput(listOptions, raw);
+      if (options.all && options.limit !== undefined)
+        throw new UsageError("give --limit or --all, not both.");
+      const limit = options.all ? undefined : (options.limit ?? (options.json ? undefined : DOCUMENTS_SHOWN));
       return withStore(command, ({ config, store }) => {
         if (options.category) checkCategory(config, options.category);
-        const documents = listDocuments(store.db, options);
+        const filter = { status: options.status, category: options.category };
+        const documents = listDocuments(store.db, { ...filter, limit });
         if (options.json) {
           printJson(documents);
           return;
@@ -59,6 +73,13 @@ export function registerList(program: Command): void {
           { header: "REASON", flex: true, pipeMax: 60 },
         ];
         printLine(renderTable(columns, rows, { wide: options.wide }));
+        if (limit !== undefined && documents.length === limit) {
+          const earlier = countDocuments(store.db, filter) - documents.length;
+          if (earlier > 0)
+            printNote(
+              `${earlier} earlier document${earlier === 1 ? "" : "s"} not shown: use --limit N or --all`,
+            );
+        }
       });
     });
 }
