@@ -174,9 +174,14 @@ function linksTo(link: string, source: string): boolean {
 /** `name` under the temporary folder if it is this user's own and private, else a new private folder. */
 function privateFolder(name: string): string {
   const dir = path.join(tmpdir(), name);
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
-  const stat = lstatSync(dir);
   const uid = process.getuid?.();
-  const ours = stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0;
-  return ours ? dir : mkdtempSync(path.join(tmpdir(), `${name}-`));
+  try {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const stat = lstatSync(dir);
+    if (stat.isDirectory() && (uid === undefined || stat.uid === uid) && (stat.mode & 0o022) === 0)
+      return dir;
+  } catch {
+    // something else has the name (a file another user made): a private folder of its own below
+  }
+  return mkdtempSync(path.join(tmpdir(), `${name}-`));
 }

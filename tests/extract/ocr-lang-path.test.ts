@@ -82,6 +82,13 @@ describe("OCR language folder", () => {
     expectPackagedData(dir);
   });
 
+  it("makes a folder of its own when a file has the folder's name", () => {
+    writeFileSync(shared(), "planted");
+    const dir = prepareLangPath(["eng"]);
+    expect(dir).not.toBe(shared());
+    expectPackagedData(dir);
+  });
+
   it("does not follow a link planted where the folder goes", () => {
     const elsewhere = mkdtempSync(path.join(scratch, "elsewhere-"));
     symlinkSync(elsewhere, shared());
