@@ -42,8 +42,16 @@ interface SummaryRow {
   updated_at: string;
 }
 
-/** The documents and current classifications a filter selects, and its parameters (`list`, `countDocuments`). */
-function filtered(filter: DocumentFilter): { from: string; params: (string | number)[] } {
+/**
+ * The documents and current classifications a filter selects, and its parameters (`list`, `countDocuments`).
+ * "count" joins the classifications only to filter on them: a LEFT JOIN on one row at most never changes how many
+ * rows there are. "page" picks the newest `limit` ids from the documents' own index first when no classification
+ * is filtered on, so the join runs for those rows only, not for every row of a status before the sort.
+ */
+function filtered(
+  filter: DocumentFilter,
+  use: "page" | "count",
+): { from: string; params: (string | number)[] } {
   const where: string[] = [];
   const params: (string | number)[] = [];
   if (filter.status) {
@@ -53,23 +61,32 @@ function filtered(filter: DocumentFilter): { from: string; params: (string | num
   if (filter.category) {
     where.push("c.category = ?");
     params.push(filter.category);
+  } else if (use === "page" && filter.limit) {
+    const status = filter.status ? "WHERE status = ?" : "";
+    where.push(`d.id IN (SELECT id FROM documents ${status} ORDER BY id DESC LIMIT ?)`);
+    if (filter.status) params.push(filter.status);
+    params.push(filter.limit);
   }
+  const join = use === "page" || Boolean(filter.category);
   const from = `
     FROM documents d
-    LEFT JOIN classifications c
-      ON c.id = (SELECT max(id) FROM classifications WHERE document_id = COALESCE(d.duplicate_of, d.id))
+    ${join ? CURRENT_CLASSIFICATION : ""}
     ${where.length > 0 ? `WHERE ${where.join(" AND ")}` : ""}`;
   return { from, params };
 }
 
+const CURRENT_CLASSIFICATION = `
+    LEFT JOIN classifications c
+      ON c.id = (SELECT max(id) FROM classifications WHERE document_id = COALESCE(d.duplicate_of, d.id))`;
+
 /** How many documents `filter` selects, its limit aside. */
 export function countDocuments(db: Db, filter: DocumentFilter = {}): number {
-  const { from, params } = filtered(filter);
+  const { from, params } = filtered(filter, "count");
   return db.prepare<unknown[], { n: number }>(`SELECT count(*) AS n ${from}`).get(...params)?.n ?? 0;
 }
 
 export function listDocuments(db: Db, filter: DocumentFilter = {}): DocumentSummary[] {
-  const { from, params } = filtered(filter);
+  const { from, params } = filtered(filter, "page");
   const sql = `
     SELECT d.id, d.path, d.name, d.sha256, d.size, d.status, d.reason, d.parent_id, d.duplicate_of,
            d.created_at, d.updated_at, c.category, c.confidence, c.source
