@@ -30,3 +30,18 @@ export function processEntry(name: string): { filename: string; execArgv: string
   const tsx = pathToFileURL(createRequire(import.meta.url).resolve("tsx")).href;
   return { filename: path.join(PACKAGE_FOLDER, "src", `${name}.ts`), execArgv: ["--import", tsx] };
 }
+
+/**
+ * A module run as a worker thread (`new Worker(entry.source, { eval: entry.eval })`), by its path under src/ without
+ * extension: dist/…/NAME.js from the build; as TypeScript, a small script that registers tsx's loader in the thread
+ * and then imports src/…/NAME.ts (a thread does not take `--import` from its execArgv on Node 20).
+ */
+export function threadEntry(name: string): { source: string; eval: boolean } {
+  if (!runningTypeScript) return { source: path.join(PACKAGE_FOLDER, "dist", `${name}.js`), eval: false };
+  const api = JSON.stringify(import.meta.resolve("tsx/esm/api"));
+  const module = JSON.stringify(pathToFileURL(path.join(PACKAGE_FOLDER, "src", `${name}.ts`)).href);
+  return {
+    source: `import(${api}).then((tsx) => { tsx.register(); return import(${module}); });`,
+    eval: true,
+  };
+}

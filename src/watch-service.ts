@@ -1,6 +1,7 @@
 import path from "node:path";
 import type { App } from "./app.js";
 import { fallsBackToBuiltin, recordServerContact } from "./classify/builtin/fallback-policy.js";
+import { chatThread } from "./classify/chat-thread/chat-thread.js";
 import { checkAnyHost } from "./classify/hosts/hosts-health.js";
 import { describeTaken } from "./cli/mail-lines.js";
 import type { ProgressReporter } from "./cli/progress-reporter.js";
@@ -15,6 +16,7 @@ import { Pipeline } from "./pipeline/pipeline.js";
 import { removeLeftovers } from "./pipeline/remove-leftovers.js";
 import { nowIso } from "./store/clock.js";
 import { StorageGuard } from "./store/storage-guard.js";
+import { startWalCheckpoints } from "./store/wal-checkpoints.js";
 
 export interface WatchOptions {
   once: boolean;
@@ -35,6 +37,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const { config, store, logger } = app;
   // what the first model call needs loads at once and side by side: the model server is asked, the classifier
   // (LangChain) and the extractor are imported while the store is tidied up; the handler kinds load after the scan
+  chatThread.warm();
   const healthCheck = checkAnyHost(config.model);
   const classifierLoad = app.createClassifier();
   const extractorLoad = app.createExtractor();
@@ -45,6 +48,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
   boundDaemonMemory(store.db);
+  const checkpoints = startWalCheckpoints(store.db, logger);
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
   let outbox: OutboxWorker | undefined;
@@ -150,6 +154,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     await pipeline.stop();
     await outbox?.stop();
     await extractor.close();
+    await checkpoints.stop();
     lease.release();
     logger.info(`stopped watching ${path.relative(process.cwd(), config.inbox) || "."}`);
   }

@@ -4,7 +4,7 @@
  * reading LangChain's few hundred files and the bundle loads in ~0.07 s. Classes must come from one copy of
  * LangChain for LangChain's own `instanceof` checks, hence one door.
  */
-export { AIMessage, type BaseMessage, HumanMessage } from "@langchain/core/messages";
+export { AIMessage, type BaseMessage, HumanMessage, SystemMessage } from "@langchain/core/messages";
 export { ChatPromptTemplate } from "@langchain/core/prompts";
 export { toJsonSchema } from "@langchain/core/utils/json_schema";
 export { ChatOllama } from "@langchain/ollama";

@@ -1,4 +1,4 @@
-import type { ModelConfig } from "../config/schema.js";
+import type { ChatSettings } from "./chat-thread/protocol.js";
 import { ChatOllama } from "./langchain.js";
 
 /**
@@ -6,7 +6,7 @@ import { ChatOllama } from "./langchain.js";
  * keeps the request and its slot. A fetch that carries `signal` (the caller's deadline and cancellation, see
  * withDeadline) really closes the connection, and Ollama then frees the slot.
  */
-export function createChatModel(model: ModelConfig, signal: AbortSignal): ChatOllama {
+export function createChatModel(model: ChatSettings, signal: AbortSignal): ChatOllama {
   const cancellingFetch: typeof fetch = (input, init) =>
     fetch(input, { ...init, signal: init?.signal ? AbortSignal.any([signal, init.signal]) : signal });
   return new ChatOllama({

@@ -2,10 +2,10 @@ import pRetry from "p-retry";
 import type { z } from "zod";
 import { withDeadline } from "../abort-deadline.js";
 import type { ModelConfig } from "../config/schema.js";
+import { chatThread } from "./chat-thread/chat-thread.js";
 import type { ModelHosts } from "./hosts/model-hosts.js";
 import { AIMessage, type BaseMessage, HumanMessage, toJsonSchema } from "./langchain.js";
 import { InvalidModelOutputError, ModelCallError, toModelCallError } from "./model-errors.js";
-import { createChatModel } from "./ollama-chat.js";
 import { parseModelOutput } from "./parse-model-output.js";
 
 export interface StructuredCallOptions<T> {
@@ -157,18 +157,18 @@ async function dispatch(
   return { ...value, host };
 }
 
-const jsonSchemas = new WeakMap<z.ZodObject, Record<string, unknown>>();
+const jsonSchemas = new WeakMap<z.ZodObject, string>();
 
 /**
- * The JSON Schema sent as Ollama's `format` (https://docs.ollama.com/capabilities/structured-outputs), made by
- * LangChain's `toJsonSchema` as `withStructuredOutput(schema, { method: "jsonSchema" })` makes it, but once per
+ * The JSON Schema sent as Ollama's `format` (https://docs.ollama.com/capabilities/structured-outputs), as JSON
+ * text for the chat thread, made by LangChain's `toJsonSchema` as `withStructuredOutput(schema, { method: "jsonSchema" })` makes it, but once per
  * schema instead of once per request. The answer is checked against the zod schema itself (parseModelOutput), so
  * LangChain's own output parser, which `withStructuredOutput` would run on every answer, is not needed.
  */
-function jsonSchemaOf(schema: z.ZodObject): Record<string, unknown> {
+function jsonSchemaOf(schema: z.ZodObject): string {
   let json = jsonSchemas.get(schema);
   if (!json) {
-    json = toJsonSchema(schema) as Record<string, unknown>;
+    json = JSON.stringify(toJsonSchema(schema));
     jsonSchemas.set(schema, json);
   }
   return json;
@@ -181,19 +181,15 @@ async function callOnce(
   signal: AbortSignal | undefined,
 ): Promise<Omit<CallResult, "host">> {
   try {
-    const raw = await withDeadline(model.timeoutMs, signal, (deadline) =>
-      createChatModel(model, deadline).invoke(messages, { format: jsonSchemaOf(schema) }),
+    const answer = await withDeadline(model.timeoutMs, signal, (deadline) =>
+      chatThread.invoke(model, messages, jsonSchemaOf(schema), deadline),
     );
-    const content = typeof raw.content === "string" ? raw.content : JSON.stringify(raw.content);
-    const usage = raw.usage_metadata;
-    const metadata: Record<string, unknown> = raw.response_metadata ?? {};
-    const doneReason = metadata.done_reason;
-    const cached = metadata.prompt_eval_cached_count;
+    const { doneReason, promptCachedTokens: cached } = answer;
     return {
-      raw: content,
-      promptTokens: usage?.input_tokens ?? null,
+      raw: answer.content,
+      promptTokens: answer.inputTokens,
       promptCachedTokens: typeof cached === "number" && Number.isFinite(cached) ? cached : null,
-      outputTokens: usage?.output_tokens ?? null,
+      outputTokens: answer.outputTokens,
       doneReason: typeof doneReason === "string" ? doneReason : undefined,
     };
   } catch (error) {

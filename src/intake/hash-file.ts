@@ -15,19 +15,19 @@ export async function sha256File(filePath: string): Promise<string> {
 }
 
 /**
- * SHA-256 (hex) of an open file read from its start to its end. `expectedSize` (bytes) only sizes the read
- * buffer: a small file is read in one call into a buffer of its own size, not a 64 KiB stream chunk, so
- * thousands of small files hashed in a burst do not each hold a stream and its buffer; a file that grew
- * meanwhile is still read to its end.
+ * SHA-256 (hex) of an open regular file read from its start to its end. `expectedSize` (bytes) only sizes the
+ * read buffer: a small file is read in one call into a buffer one byte larger than it, not a 64 KiB stream chunk,
+ * so thousands of small files hashed in a burst do not each hold a stream and its buffer, and the short read says
+ * it ended (a regular file reads short only at its end); a file that grew meanwhile is still read to its end.
  */
 export async function sha256OfHandle(handle: FileHandle, expectedSize: number): Promise<string> {
   const hash = createHash("sha256");
-  const buffer = Buffer.allocUnsafe(Math.min(Math.max(expectedSize, 1), CHUNK_BYTES));
+  const buffer = Buffer.allocUnsafe(Math.min(expectedSize + 1, CHUNK_BYTES));
   for (let position = 0; ; ) {
     const { bytesRead } = await handle.read(buffer, 0, buffer.length, position);
-    if (bytesRead === 0) break;
     hash.update(buffer.subarray(0, bytesRead));
     position += bytesRead;
+    if (bytesRead < buffer.length) break;
   }
   return hash.digest("hex");
 }

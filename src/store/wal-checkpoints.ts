@@ -1,0 +1,54 @@
+import { Worker } from "node:worker_threads";
+import type { Logger } from "../log/logger.js";
+import { threadEntry } from "../package-files.js";
+import type { Db } from "./database.js";
+
+/** SQLite's default: a commit that finds the write-ahead log over this many pages checkpoints it. */
+const AUTOCHECKPOINT_PAGES = 1000;
+const STOP_WAIT_MS = 5000;
+
+export interface WalCheckpoints {
+  /** Checkpoints once more, ends the thread, and gives the checkpoints back to `db`'s own commits. */
+  stop(): Promise<void>;
+}
+
+/**
+ * Moves the write-ahead log's checkpoints off the daemon's main thread. SQLite runs a checkpoint inside the commit
+ * that finds the log over 1,000 pages: with a fast model that is every dozen documents or so, and copying the
+ * pages and the two fsyncs held the main thread for about a fourteenth of its time (bench/PROFILE.md §9). A worker
+ * thread with its own connection checkpoints every `intervalMs` ms instead, and `db` (the daemon's connection)
+ * stops checkpointing — only once the thread is ready, and again as soon as it ends for any reason, so the log is
+ * never left to grow. Source: https://www.sqlite.org/wal.html#automatic_checkpoint and better-sqlite3's
+ * docs/performance.md (checkpoints from another connection, wal_checkpoint).
+ */
+export function startWalCheckpoints(db: Db, log: Logger, intervalMs = 1000): WalCheckpoints {
+  const entry = threadEntry("store/wal-checkpoint-thread");
+  const worker = new Worker(entry.source, { eval: entry.eval, workerData: { file: db.name, intervalMs } });
+  let stopping = false;
+  const checkpointHere = () => {
+    if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);
+  };
+  worker.on("message", (message: unknown) => {
+    if (message === "ready" && !stopping && db.open) db.pragma("wal_autocheckpoint = 0");
+  });
+  worker.on("error", (error) => {
+    if (!stopping) log.warn(`the checkpoint thread failed: ${error.message}; the daemon checkpoints itself`);
+  });
+  const exited = new Promise<void>((resolve) =>
+    worker.on("exit", () => {
+      checkpointHere();
+      resolve();
+    }),
+  );
+  // after the listeners: adding a "message" listener refs a worker again
+  worker.unref();
+  return {
+    async stop() {
+      stopping = true;
+      worker.postMessage("stop");
+      const timer = setTimeout(() => void worker.terminate(), STOP_WAIT_MS);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
