@@ -3,6 +3,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { DocsortError } from "../errors.js";
 import { MIGRATIONS, type Migration } from "./migrations/index.js";
+import { sqliteOptions } from "./sqlite-addon.js";
 
 export type Db = Database.Database;
 
@@ -16,7 +17,7 @@ export function openDatabase(file: string, options: OpenOptions = {}): Db {
   mkdirSync(path.dirname(file), { recursive: true, mode: 0o700 });
   let db: Db;
   try {
-    db = new Database(file);
+    db = new Database(file, sqliteOptions());
   } catch (error) {
     throw new DocsortError(`cannot open the database ${file}: ${(error as Error).message}`, 1, {
       cause: error,

@@ -3,6 +3,7 @@ import Database from "better-sqlite3";
 import { DocsortError } from "../errors.js";
 import type { Db } from "./database.js";
 import { DOCUMENT_STATUSES, type DocumentStatus, FINAL_STATUSES } from "./document-status.js";
+import { sqliteOptions } from "./sqlite-addon.js";
 
 /** What `docsort stats` reports. Read-only: nothing here writes to the database. */
 export interface StoreStats {
@@ -96,7 +97,7 @@ const OLDEST_SCHEMA = 2;
  */
 export function openDatabaseReadOnly(file: string): Db | undefined {
   if (!existsSync(file)) return undefined;
-  const db = new Database(file, { readonly: true, fileMustExist: true });
+  const db = new Database(file, sqliteOptions({ readonly: true, fileMustExist: true }));
   db.pragma("busy_timeout = 10000");
   const version = db.pragma("user_version", { simple: true }) as number;
   if (version < OLDEST_SCHEMA) {
