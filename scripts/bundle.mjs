@@ -4,7 +4,8 @@
  * 1. LangChain.js (the packages behind dist/classify/langchain.js, docsort's one door to it) is bundled into that
  *    file, zod excepted: docsort's schemas and LangChain's must share one zod, whose registry holds descriptions.
  * 2. The CLI (dist/main.js and what it imports of docsort) is bundled into dist/main.js and dist/chunks/, with
- *    every dynamic `import()` its own chunk, so what a command does not need is still not loaded.
+ *    every dynamic `import()` its own chunk, so what a command does not need is still not loaded; the daemon's
+ *    worker threads are entry points of the same bundle.
  *
  * Node's ES module loader spends most of docsort's start-up resolving and reading a few hundred small files:
  * LangChain loads in ~0.07 s bundled instead of ~0.5 s, and the daemon's first model call comes that much sooner
@@ -103,11 +104,19 @@ const door = `${dist}classify/langchain.js`;
 await build({ ...common, entryPoints: [door], outfile: door, allowOverwrite: true, external: ["zod", "zod/*"] });
 rmSync(`${door}.map`, { force: true });
 
+/**
+ * The daemon's worker threads (src/package-files.ts, threadEntry) are entry points of the same bundle: they share
+ * its chunks, so the model-request thread loads the bundle's zod (English only) and LangChain in one file each,
+ * not zod's 95 modules from node_modules; its first request is ready that much sooner.
+ */
+const THREADS = ["classify/chat-thread/chat-thread-worker", "store/wal-checkpoint-thread"];
+
 rmSync(`${dist}chunks`, { recursive: true, force: true });
 await build({
   ...common,
-  entryPoints: [`${dist}main.js`],
+  entryPoints: [`${dist}main.js`, ...THREADS.map((name) => `${dist}${name}.js`)],
   outdir: dist,
+  outbase: dist,
   allowOverwrite: true,
   splitting: true,
   chunkNames: "chunks/[name]-[hash]",
@@ -115,4 +124,4 @@ await build({
   // CommonJS packages in the bundle (iconv-lite, big.js) call require() for Node's own modules
   banner: { js: 'import { createRequire as __docsortRequire } from "node:module"; const require = __docsortRequire(import.meta.url);' },
 });
-rmSync(`${dist}main.js.map`, { force: true });
+for (const name of ["main", ...THREADS]) rmSync(`${dist}${name}.js.map`, { force: true });

@@ -16,7 +16,7 @@ import { Pipeline } from "./pipeline/pipeline.js";
 import { removeLeftovers } from "./pipeline/remove-leftovers.js";
 import { nowIso } from "./store/clock.js";
 import { StorageGuard } from "./store/storage-guard.js";
-import { startWalCheckpoints } from "./store/wal-checkpoints.js";
+import { startWalCheckpoints, type WalCheckpoints } from "./store/wal-checkpoints.js";
 
 export interface WatchOptions {
   once: boolean;
@@ -37,7 +37,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const { config, store, logger } = app;
   // what the first model call needs loads at once and side by side: the model server is asked, the classifier
   // (LangChain) and the extractor are imported while the store is tidied up; the handler kinds load after the scan
-  chatThread.warm();
+  chatThread.use();
   const healthCheck = checkAnyHost(config.model);
   const classifierLoad = app.createClassifier();
   const extractorLoad = app.createExtractor();
@@ -48,7 +48,8 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
   boundDaemonMemory(store.db);
-  const checkpoints = startWalCheckpoints(store.db, logger);
+  // both threads start once the start-up's loading is over (see ChatThread): the first finished document
+  let checkpoints: WalCheckpoints | undefined;
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();
   let outbox: OutboxWorker | undefined;
@@ -61,6 +62,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
       onFinished: (document, elapsedMs) => {
         options.reporter.finished(document, store.classifications.current(document.id), elapsedMs);
         outbox?.wake();
+        checkpoints ??= startWalCheckpoints(store.db, logger);
       },
     },
   );
@@ -154,7 +156,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
     await pipeline.stop();
     await outbox?.stop();
     await extractor.close();
-    await checkpoints.stop();
+    await checkpoints?.stop();
     lease.release();
     logger.info(`stopped watching ${path.relative(process.cwd(), config.inbox) || "."}`);
   }

@@ -18,7 +18,7 @@ export interface WalCheckpoints {
  * pages and the two fsyncs held the main thread for about a fourteenth of its time (bench/PROFILE.md §9). A worker
  * thread with its own connection checkpoints every `intervalMs` ms instead, and `db` (the daemon's connection)
  * stops checkpointing — only once the thread is ready, and again as soon as it ends for any reason, so the log is
- * never left to grow. Source: https://www.sqlite.org/wal.html#automatic_checkpoint and better-sqlite3's
+ * never left to grow. The daemon starts it with its first finished document, after its own start-up. Source: https://www.sqlite.org/wal.html#automatic_checkpoint and better-sqlite3's
  * docs/performance.md (checkpoints from another connection, wal_checkpoint).
  */
 export function startWalCheckpoints(db: Db, log: Logger, intervalMs = 1000): WalCheckpoints {

@@ -6,6 +6,7 @@ import { fromWireError, toWireError } from "../../src/classify/chat-thread/proto
 import { HumanMessage, SystemMessage } from "../../src/classify/langchain.js";
 import { type OllamaServer, startOllamaServer } from "../support/ollama-server.js";
 import { runScript } from "../support/run-script.js";
+import { until } from "../support/until.js";
 
 let server: OllamaServer;
 let thread: ChatThread;
@@ -16,9 +17,10 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-beforeEach(() => {
+beforeEach(async () => {
   server.reset();
   thread = new ChatThread();
+  await thread.start();
 });
 afterEach(async () => {
   await thread.close();
@@ -67,17 +69,35 @@ describe("ChatThread", () => {
     expect(server.requests[0]?.aborted).toBe(true);
   });
 
-  it("a request whose thread ends rejects, and the next request starts a new thread", async () => {
+  it("a request whose thread ends rejects, and the next request is answered here", async () => {
     server.script(() => ({ kind: "hang" }));
     const lost = thread.invoke(settings(), messages, format, never()).catch((e: unknown) => e);
     await server.waitForRequests(1, 30_000);
     await thread.close();
     expect(String(await lost)).toContain("the model request thread ended");
+    expect(thread.takesRequests).toBe(false);
 
     server.reset();
     server.enqueue({ kind: "json", value: { category: "receipt" } });
     const answer = await thread.invoke(settings(), messages, format, never());
     expect(JSON.parse(answer.content)).toEqual({ category: "receipt" });
+  });
+
+  it("in use, requests run here until the first answer, then on a thread started after it", async () => {
+    await thread.close();
+    const daemon = new ChatThread();
+    daemon.use();
+    try {
+      server.script(() => ({ kind: "json", value: { category: "invoice" } }));
+      expect(daemon.takesRequests).toBe(false);
+      await daemon.invoke(settings(), messages, format, never());
+      await until(() => daemon.takesRequests, "the thread to take the requests", 60_000);
+      const answer = await daemon.invoke(settings(), messages, format, never());
+      expect(JSON.parse(answer.content)).toEqual({ category: "invoice" });
+      expect(server.requests).toHaveLength(2);
+    } finally {
+      await daemon.close();
+    }
   });
 
   it("an error crosses from the thread with its name, message, status_code and the codes of its causes", async () => {
@@ -96,21 +116,28 @@ describe("ChatThread", () => {
 });
 
 describe("ChatThread in a process of its own", () => {
-  it("never keeps the process alive: one that only started the thread, or had an answer, ends by itself", async () => {
+  it("never keeps the process alive: one that started the thread, or had an answer and then started it, ends by itself", async () => {
     server.enqueue({ kind: "json", value: { category: "invoice" } });
     const module = JSON.stringify(
       pathToFileURL(path.resolve("src/classify/chat-thread/chat-thread.ts")).href,
     );
     const langchain = JSON.stringify(pathToFileURL(path.resolve("src/classify/langchain.ts")).href);
-    const warmOnly = `const { chatThread } = await import(${module}); chatThread.warm();`;
+    // an idle thread holds nothing open: the interval keeps the script alive until the thread is ready
+    const started = `
+      const { chatThread } = await import(${module});
+      const keep = setInterval(() => {}, 1000);
+      await chatThread.start();
+      clearInterval(keep);
+      console.log("ready");`;
     const answered = `
       const { chatThread } = await import(${module});
       const { HumanMessage } = await import(${langchain});
+      chatThread.use();
       const answer = await chatThread.invoke(${JSON.stringify(settings())}, [new HumanMessage("x")],
         ${JSON.stringify(format)}, new AbortController().signal);
       console.log(answer.content);`;
     for (const [script, printed] of [
-      [warmOnly, ""],
+      [started, "ready"],
       [answered, '{"category":"invoice"}'],
     ] as const) {
       const run = await runScript(script, 60_000);
