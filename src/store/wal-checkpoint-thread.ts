@@ -5,18 +5,20 @@
  */
 import { parentPort, workerData } from "node:worker_threads";
 import Database from "better-sqlite3";
-import { z } from "zod";
 import { sqliteOptions } from "./sqlite-addon.js";
 
-const settings = z.object({ file: z.string(), intervalMs: z.number().positive() }).parse(workerData);
+// the two settings are checked by hand: zod would be most of this thread's memory
+const { file, intervalMs } = (workerData ?? {}) as { file?: unknown; intervalMs?: unknown };
+if (typeof file !== "string" || typeof intervalMs !== "number" || !(intervalMs > 0))
+  throw new Error("wal-checkpoint-thread needs workerData { file: string, intervalMs: number > 0 }");
 if (!parentPort) throw new Error("wal-checkpoint-thread runs as a worker thread only");
 const port = parentPort;
 
-const db = new Database(settings.file, sqliteOptions({ fileMustExist: true }));
+const db = new Database(file, sqliteOptions({ fileMustExist: true }));
 db.pragma("busy_timeout = 5000");
 db.pragma("wal_autocheckpoint = 0");
 const checkpoint = () => db.pragma("wal_checkpoint(PASSIVE)");
-const timer = setInterval(checkpoint, settings.intervalMs);
+const timer = setInterval(checkpoint, intervalMs);
 port.on("message", (message: unknown) => {
   if (message !== "stop") return;
   clearInterval(timer);

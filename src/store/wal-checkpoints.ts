@@ -23,7 +23,12 @@ export interface WalCheckpoints {
  */
 export function startWalCheckpoints(db: Db, log: Logger, intervalMs = 1000): WalCheckpoints {
   const entry = threadEntry("store/wal-checkpoint-thread");
-  const worker = new Worker(entry.source, { eval: entry.eval, workerData: { file: db.name, intervalMs } });
+  const worker = new Worker(entry.source, {
+    eval: entry.eval,
+    workerData: { file: db.name, intervalMs },
+    // it allocates next to nothing: a small young generation keeps its memory small (V8's default is 16 MB)
+    resourceLimits: { maxYoungGenerationSizeMb: 2 },
+  });
   let stopping = false;
   const checkpointHere = () => {
     if (db.open) db.pragma(`wal_autocheckpoint = ${AUTOCHECKPOINT_PAGES}`);

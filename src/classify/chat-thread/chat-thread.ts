@@ -117,7 +117,8 @@ export class ChatThread {
   private thread(): Worker {
     if (this.worker) return this.worker;
     const entry = threadEntry("classify/chat-thread/chat-thread-worker");
-    const worker = new Worker(entry.source, { eval: entry.eval });
+    // V8's default young generation for a thread (16 MB semi-spaces) added ~40 MB to the daemon at its peak
+    const worker = new Worker(entry.source, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
     let isReady: () => void = () => {};
     let notReady: (error: Error) => void = () => {};
     this.ready = new Promise<void>((resolve, reject) => {
