@@ -118,7 +118,10 @@ export class ChatThread {
     if (this.worker) return this.worker;
     const entry = threadEntry("classify/chat-thread/chat-thread-worker");
     // V8's default young generation for a thread (16 MB semi-spaces) added ~40 MB to the daemon at its peak
-    const worker = new Worker(entry.source, { eval: entry.eval, resourceLimits: { maxYoungGenerationSizeMb: 8 } });
+    const worker = new Worker(entry.source, {
+      eval: entry.eval,
+      resourceLimits: { maxYoungGenerationSizeMb: 8 },
+    });
     let isReady: () => void = () => {};
     let notReady: (error: Error) => void = () => {};
     this.ready = new Promise<void>((resolve, reject) => {
