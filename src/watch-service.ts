@@ -37,6 +37,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   const { config, store, logger } = app;
   // what the first model call needs loads at once and side by side: the model server is asked, the classifier
   // (LangChain) and the extractor are imported while the store is tidied up; the handler kinds load after the scan
+  // model requests move to a thread of their own after the first answer (see ChatThread)
   chatThread.use();
   const healthCheck = checkAnyHost(config.model);
   const classifierLoad = app.createClassifier();
@@ -48,7 +49,7 @@ export async function runWatch(app: App, options: WatchOptions): Promise<WatchRe
   recoverRuns(store, logger);
   await removeLeftovers(store, app.blobs(), logger);
   boundDaemonMemory(store.db);
-  // both threads start once the start-up's loading is over (see ChatThread): the first finished document
+  // the checkpoint thread starts with the first finished document, once the start-up's loading is over
   let checkpoints: WalCheckpoints | undefined;
   const storage = new StorageGuard({ db: store.db, home: config.home, logger });
   const lastReported = new Map<number, string | null>();

@@ -161,8 +161,8 @@ const jsonSchemas = new WeakMap<z.ZodObject, string>();
 
 /**
  * The JSON Schema sent as Ollama's `format` (https://docs.ollama.com/capabilities/structured-outputs), as JSON
- * text for the chat thread, made by LangChain's `toJsonSchema` as `withStructuredOutput(schema, { method: "jsonSchema" })` makes it, but once per
- * schema instead of once per request. The answer is checked against the zod schema itself (parseModelOutput), so
+ * text for the chat thread, made by LangChain's `toJsonSchema` as `withStructuredOutput(schema, { method:
+ * "jsonSchema" })` makes it, but once per schema instead of once per request. The answer is checked against the zod schema itself (parseModelOutput), so
  * LangChain's own output parser, which `withStructuredOutput` would run on every answer, is not needed.
  */
 function jsonSchemaOf(schema: z.ZodObject): string {
