@@ -37,7 +37,7 @@ const SCENARIOS: Record<string, (ctx: ScenarioContext) => Promise<void>> = {
   "deflate-bomb": deflateBomb,
 };
 
-if (!existsSync(DOCSORT_BIN)) throw new Error("dist/main.js is missing: run npm run build first");
+if (!existsSync(DOCSORT_BIN)) throw new Error("dist/docsort.cjs is missing: run npm run build first");
 const wanted = process.argv.slice(2);
 const unknown = wanted.filter((name) => !(name in SCENARIOS));
 if (unknown.length > 0)

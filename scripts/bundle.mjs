@@ -7,6 +7,10 @@
  *    every dynamic `import()` its own chunk, so what a command does not need is still not loaded; the daemon's
  *    worker threads are entry points of the same bundle.
  *
+ * 3. The commands that only read the store (list, show, stats, invoices list) are bundled again as one CommonJS
+ *    function expression, dist/store-bundle.cjs, which src/cli/store-bundle.ts compiles through V8's code cache
+ *    (trained here by scripts/train-code-cache.ts); dist/docsort.cjs, the `docsort` command, picks one of the two.
+ *
  * Node's ES module loader spends most of docsort's start-up resolving and reading a few hundred small files:
  * LangChain loads in ~0.07 s bundled instead of ~0.5 s, and the daemon's first model call comes that much sooner
  * (`npm run bench -- latency-150-2`). The tsc output stays beside the bundle: the processes docsort forks
@@ -14,7 +18,7 @@
  */
 import { rmSync } from "node:fs";
 import path from "node:path";
-import { builtinModules } from "node:module";
+import { builtinModules, createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
 
@@ -98,7 +102,7 @@ const chosenPackages = {
 };
 
 const dist = fileURLToPath(new URL("../dist/", import.meta.url));
-const common = { bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning" };
+const common = { bundle: true, platform: "node", format: "esm", target: "node20", logLevel: "warning", minifyWhitespace: true, minifySyntax: true };
 
 const door = `${dist}classify/langchain.js`;
 await build({ ...common, entryPoints: [door], outfile: door, allowOverwrite: true, external: ["zod", "zod/*"] });
@@ -125,3 +129,65 @@ await build({
   banner: { js: 'import { createRequire as __docsortRequire } from "node:module"; const require = __docsortRequire(import.meta.url);' },
 });
 for (const name of ["main", ...THREADS]) rmSync(`${dist}${name}.js.map`, { force: true });
+
+/**
+ * What the store bundle leaves out: each dynamic import() of docsort's code that a store-only command never runs
+ * (the other commands, the App, invoices' approve/export paths) becomes a module that throws, so the file holds
+ * the reading commands only. src/cli/command-path.ts (storeCommandOf) sends nothing else here.
+ */
+const STORE_COMMANDS = new Set(["list", "show", "stats", "invoices"]);
+const storeCommandsOnly = {
+  name: "store-commands-only",
+  setup(builder) {
+    builder.onResolve({ filter: /^\./ }, (args) => {
+      if (args.kind !== "dynamic-import") return undefined;
+      const command = /^\.\/commands\/([a-z-]+)\.js$/.exec(args.path)?.[1];
+      if (command !== undefined && STORE_COMMANDS.has(command)) return undefined;
+      return { path: path.join(args.resolveDir, args.path), namespace: "not-in-store-bundle" };
+    });
+    builder.onLoad({ filter: /.*/, namespace: "not-in-store-bundle" }, (args) => ({
+      contents: `throw new Error(${JSON.stringify(`internal: ${path.relative(dist, args.path)} is not in the store bundle`)});`,
+    }));
+  },
+};
+/**
+ * better-sqlite3's JavaScript (a dozen small files, each resolved and read by Node's loader) goes into the store
+ * bundle; its compiled addon stays in node_modules. docsort names the addon (src/store/sqlite-addon.ts); when it
+ * cannot, better-sqlite3 asks the `bindings` package to find it, which looks beside the file that calls it: here
+ * that would be dist/, so `bindings` is told where better-sqlite3 is.
+ */
+const sqliteInBundle = {
+  name: "sqlite-in-bundle",
+  setup(builder) {
+    builder.onResolve({ filter: /^better-sqlite3$/ }, (args) => ({
+      path: createRequire(args.importer).resolve("better-sqlite3"),
+    }));
+    builder.onResolve({ filter: /^bindings$/ }, (args) =>
+      args.importer.includes("/node_modules/better-sqlite3/")
+        ? { path: "bindings", namespace: "sqlite-bindings" }
+        : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: "sqlite-bindings" }, () => ({
+      contents: `const path = require("node:path");
+module.exports = (name) =>
+  require("bindings")({ bindings: name, module_root: path.dirname(require.resolve("better-sqlite3/package.json")) });`,
+      loader: "js",
+    }));
+  },
+};
+const storeBundle = `${dist}store-bundle.cjs`;
+await build({
+  ...common,
+  entryPoints: [`${dist}cli/run-main.js`],
+  outfile: storeBundle,
+  format: "cjs",
+  minifyWhitespace: true,
+  plugins: [storeCommandsOnly, sqliteInBundle, lazyChildProcess, chosenPackages, englishZod],
+  define: { "import.meta.url": "__docsortUrl", "import.meta.resolve": "__docsortResolve" },
+  banner: {
+    js: `(function (exports, require, module, __filename, __dirname) {const __docsortUrl = require("node:url").pathToFileURL(__filename).href; const __docsortResolve = (specifier) => require("node:url").pathToFileURL(require.resolve(specifier)).href;`,
+  },
+  footer: { js: "\n})" },
+});
+await build({ ...common, entryPoints: [`${dist}bin.js`], outfile: `${dist}docsort.cjs`, format: "cjs", plugins: [chosenPackages] });
+for (const name of ["bin.js", "bin.js.map"]) rmSync(`${dist}${name}`, { force: true });

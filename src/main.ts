@@ -1,8 +1,4 @@
 #!/usr/bin/env node
-import { endQuietlyWhenOutputCloses } from "./cli/closed-output.js";
-import { runCli } from "./cli/run-cli.js";
-import { chooseZodMode } from "./cli/zod-mode.js";
+import { runMain } from "./cli/run-main.js";
 
-endQuietlyWhenOutputCloses();
-await chooseZodMode(process.argv.slice(2));
-process.exitCode = await runCli(process.argv.slice(2));
+process.exitCode = await runMain(process.argv.slice(2));

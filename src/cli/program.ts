@@ -2,6 +2,7 @@ import { readFileSync } from "node:fs";
 import path from "node:path";
 import { Command } from "commander";
 import { PACKAGE_FOLDER } from "../package-files.js";
+import { invokedCommand } from "./command-path.js";
 import { terminal } from "./output/terminal.js";
 
 type Register = (program: Command) => void;
@@ -136,20 +137,6 @@ const COMMANDS: readonly CommandEntry[] = [
 
 function entry(names: readonly string[], summary: string, load: () => Promise<Register>): CommandEntry {
   return { names, summary, load };
-}
-
-const GLOBAL_WITH_VALUE = new Set(["-c", "--config", "--home", "--inbox"]);
-
-/** The command word in argv (after global options), or `help X`'s X. */
-export function invokedCommand(argv: readonly string[]): string | undefined {
-  const words: string[] = [];
-  for (let i = 0; i < argv.length; i += 1) {
-    const arg = argv[i] ?? "";
-    if (GLOBAL_WITH_VALUE.has(arg)) i += 1;
-    else if (!arg.startsWith("-")) words.push(arg);
-    if (words.length === 2) break;
-  }
-  return words[0] === "help" ? words[1] : words[0];
 }
 
 export async function buildProgram(argv: readonly string[] = []): Promise<Command> {

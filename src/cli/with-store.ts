@@ -1,13 +1,12 @@
 import type { Command } from "commander";
-import { loadConfig } from "../config/load-config.js";
-import type { Config } from "../config/schema.js";
+import { loadReadingConfig, type ReadingConfig } from "../config/load-reading-config.js";
 import { requireData } from "../store/data-folder.js";
 import { Store } from "../store/store.js";
 import { globalOptions } from "./global-options.js";
 
-/** What a reading command works with: the configuration and the existing store. */
+/** What a reading command works with: the configuration keys it reads and the existing store. */
 export interface ReadContext {
-  config: Config;
+  config: ReadingConfig;
   store: Store;
 }
 
@@ -20,7 +19,7 @@ export async function withStore<T>(
   command: Command,
   fn: (context: ReadContext) => T | Promise<T>,
 ): Promise<T> {
-  const config = loadConfig(globalOptions(command));
+  const config = loadReadingConfig(globalOptions(command));
   requireData(config.home);
   const store = Store.open(config.home);
   try {

@@ -1,4 +1,4 @@
-import { invokedCommand } from "./program.js";
+import { invokedCommand } from "./command-path.js";
 
 /** Commands that run long and parse the same schemas for every document keep zod's compiled parsers. */
 const LONG_RUNNING: ReadonlySet<string> = new Set(["watch", "serve"]);

@@ -8,11 +8,19 @@ export function isIsoCurrency(code: string): boolean {
   return /^[A-Z]{3}$/.test(code) && isoCurrency(code) !== undefined;
 }
 
+/** currency-codes searches its list on every call; a ledger shows the same few currencies again and again. */
+const exponents = new Map<string, number>();
+
 /** Minor-unit digits of a currency; 2 when the currency is unknown or has none (gold, SDRs). */
 export function currencyExponent(code: string | null | undefined): number {
   if (!code) return 2;
-  const digits = isoCurrency(code)?.digits;
-  return typeof digits === "number" && Number.isInteger(digits) ? digits : 2;
+  let digits = exponents.get(code);
+  if (digits === undefined) {
+    const iso = isoCurrency(code)?.digits;
+    digits = typeof iso === "number" && Number.isInteger(iso) ? iso : 2;
+    exponents.set(code, digits);
+  }
+  return digits;
 }
 
 /**

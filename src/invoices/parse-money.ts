@@ -131,8 +131,15 @@ function fromDecimal(
   };
 }
 
-/** 428942 EUR → "4279.42"; for display and export. */
+/**
+ * 427942 EUR → "4279.42", 500 JPY → "500", -5 USD → "-0.05"; for display and export. `minor` is a whole number of
+ * minor units (throws RangeError otherwise): its digits are only split at the currency's exponent, exactly.
+ */
 export function formatMinor(minor: number, currency: string | null | undefined): string {
+  if (!Number.isSafeInteger(minor)) throw new RangeError(`${minor} is not a whole number of minor units`);
   const exponent = currencyExponent(currency);
-  return new Big(minor).div(new Big(10).pow(exponent)).toFixed(exponent);
+  const digits = String(Math.abs(minor)).padStart(exponent + 1, "0");
+  const whole = digits.slice(0, digits.length - exponent);
+  const sign = minor < 0 ? "-" : "";
+  return exponent === 0 ? `${sign}${whole}` : `${sign}${whole}.${digits.slice(digits.length - exponent)}`;
 }

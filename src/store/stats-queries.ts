@@ -112,14 +112,11 @@ const FINAL = [...FINAL_STATUSES];
 const finalList = FINAL.map((s) => `'${s}'`).join(", ");
 
 /** p-th percentile (nearest rank) of `values`; null when empty. */
-export function percentile(values: readonly number[], p: number): number | null {
-  if (values.length === 0) return null;
-  const sorted = Float64Array.from(values).sort();
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? null;
-}
-
-function percentiles(values: readonly number[]): Percentiles {
-  return { count: values.length, p50: percentile(values, 50), p95: percentile(values, 95) };
+/** Count, p50 and p95 (nearest rank: the value at 1-based rank ceil(p/100 × n)) of values sorted ascending. */
+function percentiles(sorted: readonly number[]): Percentiles {
+  const at = (p: number) =>
+    sorted.length === 0 ? null : (sorted[Math.max(1, Math.ceil((p / 100) * sorted.length)) - 1] ?? null);
+  return { count: sorted.length, p50: at(50), p95: at(95) };
 }
 
 export function collectStats(db: Db, options: StatsOptions): StoreStats {
@@ -142,27 +139,32 @@ export function collectStats(db: Db, options: StatsOptions): StoreStats {
 
 /** The first document id of the sample: the most recent `recent` documents, or all found since `since`. */
 function sampleStart(db: Db, since: string | null, recent: number): { firstId: number; count: number } {
+  type Row = { first: number | null; n: number };
+  // document_stages has a row per document that reached a stage, in far fewer pages than the documents' rows
+  const newest =
+    schemaVersion(db) >= TOTALS_KEPT
+      ? "SELECT document_id AS id FROM document_stages ORDER BY document_id DESC LIMIT @recent"
+      : "SELECT id FROM documents ORDER BY id DESC LIMIT @recent";
   const row = since
     ? db
-        .prepare<[string], { first: number | null; n: number }>(
-          "SELECT min(id) AS first, count(*) AS n FROM documents WHERE created_at >= ?",
+        .prepare<{ since: string }, Row>(
+          "SELECT min(id) AS first, count(*) AS n FROM documents WHERE created_at >= @since",
         )
-        .get(since)
+        .get({ since })
     : db
-        .prepare<[number], { first: number | null; n: number }>(
-          "SELECT min(id) AS first, count(*) AS n FROM (SELECT id FROM documents ORDER BY id DESC LIMIT ?)",
-        )
-        .get(recent);
+        .prepare<{ recent: number }, Row>(`SELECT min(id) AS first, count(*) AS n FROM (${newest})`)
+        .get({ recent });
   return { firstId: row?.first ?? Number.MAX_SAFE_INTEGER, count: row?.n ?? 0 };
 }
 
 function documentCounts(db: Db, since: string | null): StoreStats["documents"] {
   const byStatus = Object.fromEntries(DOCUMENT_STATUSES.map((s) => [s, 0])) as Record<DocumentStatus, number>;
-  const filter = since ? "WHERE created_at >= @since" : "";
+  const statusSql =
+    since === null && schemaVersion(db) >= TOTALS_KEPT
+      ? "SELECT status, documents AS n FROM status_counts"
+      : `SELECT status, count(*) AS n FROM documents ${since ? "WHERE created_at >= @since" : ""} GROUP BY status`;
   const statusRows = db
-    .prepare<{ since: string | null }, { status: DocumentStatus; n: number }>(
-      `SELECT status, count(*) AS n FROM documents ${filter} GROUP BY status`,
-    )
+    .prepare<{ since: string | null }, { status: DocumentStatus; n: number }>(statusSql)
     .all({ since });
   let total = 0;
   for (const row of statusRows) {
@@ -170,7 +172,7 @@ function documentCounts(db: Db, since: string | null): StoreStats["documents"] {
     total += row.n;
   }
   const categoryRows =
-    since === null && hasKeptCounts(db)
+    since === null && schemaVersion(db) >= CATEGORIES_KEPT
       ? db
           .prepare<[], { category: string; n: number }>(
             "SELECT category, documents AS n FROM category_counts WHERE documents > 0 ORDER BY n DESC, category",
@@ -188,32 +190,86 @@ function documentCounts(db: Db, since: string | null): StoreStats["documents"] {
 }
 
 /**
- * A document counts on the day it first became final. Kept in document_finished (migration 009); a store older
- * than that is read from its events: the final events since `from` of documents that had none before.
+ * A document counts on the day it first became final. Kept per day in finished_per_day (migration 010) and per
+ * document in document_finished (migration 009), which a `since` that is not a day's start is read from; a store
+ * older than that is read from its events: the final events since `from` of documents that had none before.
  */
 function throughput(db: Db, since: string | null, days: number): StoreStats["throughput"] {
   const from = since ?? new Date(Date.now() - days * 86_400_000).toISOString().slice(0, 10);
-  const sql = hasKeptCounts(db)
-    ? `SELECT substr(finished_at, 1, 10) AS day, count(*) AS finished
-       FROM document_finished WHERE finished_at >= @since
-       GROUP BY day ORDER BY day`
-    : `SELECT substr(e.created_at, 1, 10) AS day, count(*) AS finished
-       FROM events e
-       WHERE e.to_status IN (${finalList}) AND e.created_at >= @since
-         AND NOT EXISTS (
-           SELECT 1 FROM events p
-           WHERE p.document_id = e.document_id AND p.created_at <= e.created_at AND p.to_status IN (${finalList})
-             AND (p.created_at < e.created_at OR p.id < e.id))
-       GROUP BY day ORDER BY day`;
-  return db.prepare<{ since: string }, { day: string; finished: number }>(sql).all({ since: from });
+  return db
+    .prepare<{ since: string }, { day: string; finished: number }>(throughputSql(db, since))
+    .all({ since: from });
 }
 
+function throughputSql(db: Db, since: string | null): string {
+  const version = schemaVersion(db);
+  if (since === null && version >= TOTALS_KEPT)
+    return "SELECT day, documents AS finished FROM finished_per_day WHERE day >= @since AND documents > 0 ORDER BY day";
+  if (version >= CATEGORIES_KEPT)
+    return `SELECT substr(finished_at, 1, 10) AS day, count(*) AS finished
+      FROM document_finished WHERE finished_at >= @since
+      GROUP BY day ORDER BY day`;
+  return `SELECT substr(e.created_at, 1, 10) AS day, count(*) AS finished
+    FROM events e
+    WHERE e.to_status IN (${finalList}) AND e.created_at >= @since
+      AND NOT EXISTS (
+        SELECT 1 FROM events p
+        WHERE p.document_id = e.document_id AND p.created_at <= e.created_at AND p.to_status IN (${finalList})
+          AND (p.created_at < e.created_at OR p.id < e.id))
+    GROUP BY day ORDER BY day`;
+}
+
+/** category_counts and document_finished came with schema version 9. */
+const CATEGORIES_KEPT = 9;
+/** status_counts, finished_per_day, document_stages and handler_outcomes came with schema version 10. */
+const TOTALS_KEPT = 10;
+
+/** Older stores are read as they are: stats opens them read-only, without migrating them. */
+function schemaVersion(db: Db): number {
+  return db.pragma("user_version", { simple: true }) as number;
+}
+
+function stageLatencies(db: Db, firstId: number): Record<StageName, Percentiles> {
+  const sorted =
+    schemaVersion(db) >= TOTALS_KEPT ? keptStageTimes(db, firstId) : scannedStageTimes(db, firstId);
+  return {
+    wait: percentiles(sorted.wait),
+    extract: percentiles(sorted.extract),
+    model: percentiles(sorted.model),
+    route: percentiles(sorted.route),
+    total: percentiles(sorted.total),
+  };
+}
+
+/** What each stage is, between two of document_stages' times (Unix ms). */
+const STAGE_SPANS: Record<StageName, [from: string, to: string]> = {
+  wait: ["discovered", "extracting"],
+  extract: ["extracting", "extracted"],
+  model: ["extracted", "classified"],
+  route: ["classified", "routed"],
+  total: ["discovered", "final"],
+};
+
 /**
- * category_counts and document_finished came with schema version 9 (older stores are read as they are: stats
- * opens them read-only).
+ * Per stage, its durations over the sample, sorted by SQLite: a list of numbers per stage, never an object per
+ * document (on a cold start, building thousands of rows in JavaScript was most of `stats`).
  */
-function hasKeptCounts(db: Db): boolean {
-  return (db.pragma("user_version", { simple: true }) as number) >= 9;
+function keptStageTimes(db: Db, firstId: number): Record<StageName, number[]> {
+  const times = (stage: StageName) => {
+    const [from, to] = STAGE_SPANS[stage];
+    return db
+      .prepare<[number], number>(`
+        SELECT ${to} - ${from} AS ms FROM document_stages WHERE document_id >= ? AND ms >= 0 ORDER BY ms`)
+      .pluck()
+      .all(firstId);
+  };
+  return {
+    wait: times("wait"),
+    extract: times("extract"),
+    model: times("model"),
+    route: times("route"),
+    total: times("total"),
+  };
 }
 
 interface StageRow {
@@ -227,7 +283,8 @@ interface StageRow {
 /** Milliseconds between two ISO timestamps, in SQL (julianday is in days). */
 const gap = (from: string, to: string) => `round((julianday(${to}) - julianday(${from})) * 86400000.0)`;
 
-function stageLatencies(db: Db, firstId: number): Record<StageName, Percentiles> {
+/** keptStageTimes for a store older than document_stages: from its events. */
+function scannedStageTimes(db: Db, firstId: number): Record<StageName, number[]> {
   const first = (type: string) => `min(CASE WHEN type = '${type}' THEN created_at END)`;
   const rows = db
     .prepare<[number], StageRow>(`
@@ -242,7 +299,10 @@ function stageLatencies(db: Db, firstId: number): Record<StageName, Percentiles>
       )`)
     .all(firstId);
   const column = (stage: StageName) =>
-    percentiles(rows.map((r) => r[stage]).filter((v): v is number => v !== null && v >= 0));
+    rows
+      .map((r) => r[stage])
+      .filter((v): v is number => v !== null && v >= 0)
+      .sort((a, b) => a - b);
   return {
     wait: column("wait"),
     extract: column("extract"),
@@ -252,57 +312,67 @@ function stageLatencies(db: Db, firstId: number): Record<StageName, Percentiles>
   };
 }
 
-interface ModelRow {
-  latency_ms: number | null;
-  prompt_tokens: number | null;
-  cached_tokens: number | null;
-  output_tokens: number | null;
-  created_at: string;
-  host: string | null;
+interface AnswerTotals {
+  documents: number;
+  prompt: number | null;
+  cached: number | null;
+  output: number | null;
+  /** The first call's start and the last answer, in Unix ms. */
+  start: number | null;
+  end: number | null;
 }
+
+/** The model's answers in the sample: what stats reads of them is in classifications_model_figures (010). */
+const ANSWERS = "FROM classifications WHERE document_id >= @firstId AND source = 'llm'";
+const answeredAt = "round(unixepoch(created_at, 'subsec') * 1000)";
 
 function modelFigures(
   db: Db,
   firstId: number,
   hosts: StatsOptions["hosts"],
 ): Pick<StoreStats["sample"], "modelCall" | "tokens" | "utilisation"> {
-  const rows = db
-    .prepare<[number], ModelRow>(`
-      SELECT latency_ms, prompt_tokens, output_tokens, created_at,
-             json_extract(details, '$.promptCachedTokens') AS cached_tokens,
-             json_extract(details, '$.host') AS host
-      FROM classifications WHERE document_id >= ? AND source = 'llm'`)
-    .all(firstId);
-  const mean = (pick: (r: ModelRow) => number | null): number | null => {
-    const known = rows.map(pick).filter((v): v is number => typeof v === "number");
-    return known.length === 0 ? null : known.reduce((a, b) => a + b, 0) / known.length;
-  };
-  const latencies = rows.map((r) => r.latency_ms).filter((v): v is number => typeof v === "number");
-  let start = Number.POSITIVE_INFINITY;
-  let end = Number.NEGATIVE_INFINITY;
-  for (const row of rows) {
-    const at = Date.parse(row.created_at);
-    start = Math.min(start, at - (row.latency_ms ?? 0));
-    end = Math.max(end, at);
-  }
+  const totals = db
+    .prepare<{ firstId: number }, AnswerTotals>(`
+      SELECT count(*) AS documents, avg(prompt_tokens) AS prompt,
+             avg(json_extract(details, '$.promptCachedTokens')) AS cached, avg(output_tokens) AS output,
+             min(${answeredAt} - coalesce(latency_ms, 0)) AS start, max(${answeredAt}) AS end
+      ${ANSWERS}`)
+    .get({ firstId });
+  // with one host, the answers that did not record theirs came from it
+  const only = hosts.length === 1 ? (hosts[0]?.url ?? null) : null;
+  const perHost = db
+    .prepare<
+      { firstId: number; only: string | null },
+      { host: string | null; documents: number; busy: number }
+    >(`
+      SELECT coalesce(json_extract(details, '$.host'), @only) AS host, count(*) AS documents,
+             sum(coalesce(latency_ms, 0)) AS busy
+      ${ANSWERS} GROUP BY 1`)
+    .all({ firstId, only });
+  const latencies = db
+    .prepare<{ firstId: number }, number>(
+      `SELECT latency_ms ${ANSWERS} AND latency_ms IS NOT NULL ORDER BY latency_ms`,
+    )
+    .pluck()
+    .all({ firstId });
+  const start = totals?.start ?? 0;
+  const end = totals?.end ?? 0;
   const windowMs = end > start ? end - start : 0;
-  const only = hosts.length === 1 ? hosts[0]?.url : undefined;
-  const answeredBy = (url: string) => rows.filter((r) => (r.host ?? only) === url);
   return {
     modelCall: percentiles(latencies),
     tokens: {
-      documents: rows.length,
-      promptPerDocument: mean((r) => r.prompt_tokens),
-      cachedPerDocument: mean((r) => r.cached_tokens),
-      outputPerDocument: mean((r) => r.output_tokens),
+      documents: totals?.documents ?? 0,
+      promptPerDocument: totals?.prompt ?? null,
+      cachedPerDocument: totals?.cached ?? null,
+      outputPerDocument: totals?.output ?? null,
     },
     utilisation: hosts.map((host) => {
-      const answered = answeredBy(host.url);
-      const busyMs = answered.reduce((n, r) => n + (r.latency_ms ?? 0), 0);
+      const answered = perHost.find((row) => row.host === host.url);
+      const busyMs = answered?.busy ?? 0;
       return {
         host: host.url,
         parallel: host.parallel,
-        documents: answered.length,
+        documents: answered?.documents ?? 0,
         busyMs,
         windowMs,
         utilisation: windowMs > 0 ? busyMs / (host.parallel * windowMs) : null,
@@ -312,10 +382,13 @@ function modelFigures(
 }
 
 function handlerCounts(db: Db, since: string | null): HandlerCounts[] {
+  const sql =
+    since === null && schemaVersion(db) >= TOTALS_KEPT
+      ? "SELECT handler_name, status, runs AS n FROM handler_outcomes WHERE runs > 0 ORDER BY handler_name"
+      : `SELECT handler_name, status, count(*) AS n FROM handler_runs WHERE created_at >= @since
+         GROUP BY handler_name, status ORDER BY handler_name`;
   const rows = db
-    .prepare<{ since: string }, { handler_name: string; status: string; n: number }>(`
-      SELECT handler_name, status, count(*) AS n FROM handler_runs WHERE created_at >= @since
-      GROUP BY handler_name, status ORDER BY handler_name`)
+    .prepare<{ since: string }, { handler_name: string; status: string; n: number }>(sql)
     .all({ since: since ?? "" });
   const byHandler = new Map<string, HandlerCounts>();
   for (const row of rows) {

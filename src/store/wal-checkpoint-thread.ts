@@ -17,7 +17,16 @@ const port = parentPort;
 const db = new Database(file, sqliteOptions({ fileMustExist: true }));
 db.pragma("busy_timeout = 5000");
 db.pragma("wal_autocheckpoint = 0");
-const checkpoint = () => db.pragma("wal_checkpoint(PASSIVE)");
+const checkpoint = () => {
+  try {
+    db.pragma("wal_checkpoint(PASSIVE)");
+  } catch (error) {
+    // a full disk (SQLITE_FULL) or a busy database passes; the next round tries again. Anything else ends the
+    // thread, and the daemon checkpoints itself (wal-checkpoints.ts)
+    const code = (error as { code?: unknown }).code;
+    if (code !== "SQLITE_FULL" && code !== "SQLITE_BUSY" && code !== "SQLITE_IOERR_WRITE") throw error;
+  }
+};
 const timer = setInterval(checkpoint, intervalMs);
 port.on("message", (message: unknown) => {
   if (message !== "stop") return;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { buildFullProgram, buildProgram, invokedCommand } from "../../src/cli/program.js";
+import { invokedCommand } from "../../src/cli/command-path.js";
+import { buildFullProgram, buildProgram } from "../../src/cli/program.js";
 
 describe("the CLI program", () => {
   it.each([

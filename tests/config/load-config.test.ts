@@ -2,6 +2,7 @@ import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig, normaliseOllamaHost } from "../../src/config/load-config.js";
+import { loadReadingConfig } from "../../src/config/load-reading-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -133,5 +134,35 @@ describe("normaliseOllamaHost", () => {
     ["http://box:80", "http://box"],
   ])("%s → %s", (input, expected) => {
     expect(normaliseOllamaHost(input)).toBe(expected);
+  });
+});
+
+describe("loadReadingConfig (list, show, stats, invoices list)", () => {
+  it("resolves the keys it reads exactly as loadConfig does", () => {
+    writeConfig({
+      home: "data",
+      inbox: "in",
+      prompts: "my-prompts",
+      model: { hosts: [{ url: "http://10.0.0.2:11434/", parallel: 2 }] },
+      taxonomy: [
+        { name: "invoice", description: "bills" },
+        { name: "other", description: "the rest" },
+      ],
+      outbox: { concurrency: 3 },
+    });
+    const env = { OLLAMA_HOST: "10.0.0.9", DOCSORT_INBOX: "elsewhere" };
+    const full = loadConfig({ home: "flag-home" }, env, dir.path);
+    const reading = loadReadingConfig({ home: "flag-home" }, env, dir.path);
+    for (const key of ["home", "inbox", "prompts", "taxonomy", "model", "source", "inboxNamedBy"] as const)
+      expect(reading[key]).toEqual(full[key]);
+    expect(reading).not.toHaveProperty("outbox");
+  });
+
+  it("reads the store despite a mistake in a key it does not use, and refuses one in a key it uses", () => {
+    writeConfig({ mail: { accounts: "not a list" }, outbox: { concurrency: -1 } });
+    expect(() => loadConfig({}, {}, dir.path)).toThrow(ConfigError);
+    expect(loadReadingConfig({}, {}, dir.path).home).toBe(path.join(dir.path, ".docsort"));
+    writeConfig({ model: { hosts: [] } });
+    expect(loadError(() => loadReadingConfig({}, {}, dir.path)).message).toMatch(/model\.hosts/);
   });
 });

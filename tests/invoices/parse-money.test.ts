@@ -1,3 +1,4 @@
+import Big from "big.js";
 import { describe, expect, it } from "vitest";
 import { formatMinor, parseMoney } from "../../src/invoices/parse-money.js";
 
@@ -127,5 +128,26 @@ describe("parseMoney", () => {
     expect(formatMinor(-106231, "USD")).toBe("-1062.31");
     expect(formatMinor(12000, "JPY")).toBe("12000");
     expect(formatMinor(1250, "KWD")).toBe("1.250");
+    expect(formatMinor(-5, "USD")).toBe("-0.05");
+    expect(formatMinor(5, "KWD")).toBe("0.005");
+    expect(formatMinor(0, null)).toBe("0.00");
+    expect(() => formatMinor(1.5, "EUR")).toThrow(RangeError);
+  });
+
+  it("formats exactly as decimal arithmetic does, for any whole number of minor units", () => {
+    const samples = [Number.MAX_SAFE_INTEGER, -Number.MAX_SAFE_INTEGER, 1, -1, 9, 10, 99, 100, 101];
+    let seed = 7; // Park–Miller: the same numbers on every run
+    const next = () => {
+      seed = (seed * 48271) % 2147483647;
+      return seed / 2147483647;
+    };
+    for (let i = 0; i < 2000; i += 1) samples.push(Math.round((next() - 0.5) * 10 ** (1 + (i % 15))));
+    for (const minor of samples)
+      for (const currency of ["EUR", "JPY", "KWD"]) {
+        const exponent = currency === "JPY" ? 0 : currency === "KWD" ? 3 : 2;
+        expect(formatMinor(minor, currency)).toBe(
+          new Big(minor).div(new Big(10).pow(exponent)).toFixed(exponent),
+        );
+      }
   });
 });

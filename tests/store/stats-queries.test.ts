@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { NO_MODEL_CALL } from "../../src/classify/document-classifier.js";
 import { openDatabase } from "../../src/store/database.js";
 import { type DocumentStatus, FINAL_STATUSES } from "../../src/store/document-status.js";
+import { countDocuments } from "../../src/store/document-views.js";
 import { MIGRATIONS } from "../../src/store/migrations/index.js";
-import { collectStats, openDatabaseReadOnly, percentile } from "../../src/store/stats-queries.js";
+import { collectStats, openDatabaseReadOnly } from "../../src/store/stats-queries.js";
 import { databasePath, Store } from "../../src/store/store.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -111,13 +112,91 @@ describe("collectStats", () => {
     expect(collectStats(store.db, { hosts: HOSTS, since: at(0, 0) }).throughput).toEqual(scanned);
   });
 
-  it("keeps 'first became final' with the final statuses of the code", () => {
-    const migration = MIGRATIONS.find((m) => m.version === 9)?.sql ?? "";
+  it.each([
+    [9, 2],
+    [10, 4],
+  ])("keeps 'first became final' in migration %i with the final statuses of the code", (version, uses) => {
+    const migration = MIGRATIONS.find((m) => m.version === version)?.sql ?? "";
     const lists = [...migration.matchAll(/to_status IN \(([^)]*)\)/g)].map((m) =>
       (m[1] ?? "").split(",").map((s) => s.trim().replace(/'/g, "")),
     );
-    expect(lists).toHaveLength(2);
+    expect(lists).toHaveLength(uses);
     for (const list of lists) expect(new Set(list)).toEqual(new Set(FINAL_STATUSES));
+  });
+
+  it("keeps the counts per status, per day and per stage equal to a scan of the rows, as rows are added", () => {
+    const day = 86_400_000;
+    const today = new Date();
+    const base = Date.UTC(today.getUTCFullYear(), today.getUTCMonth(), today.getUTCDate()) - 5 * day;
+    const iso = (ms: number) => new Date(base + ms).toISOString();
+    /** The same history, written into `into`: status changes, stages out of order, finals moved to an earlier day. */
+    const fill = (into: Store) => {
+      for (let i = 0; i < 12; i += 1) {
+        const doc = into.documents.insert(
+          { sha256: `k${i}`, path: `/in/k${i}`, name: `k${i}`, size: 1, status: "queued" },
+          iso(i * 1000),
+        );
+        const event = (type: string, to: DocumentStatus, at: number) => {
+          into.events.add({ documentId: doc.id, type, toStatus: to }, iso(at));
+          into.documents.update(doc.id, { status: to }, iso(at));
+        };
+        event("discovered", "queued", i * 1000);
+        if (i % 4 === 3) continue; // still waiting
+        event("extracting", "extracting", i * 1000 + 7 * i);
+        event("extracted", "classifying", i * 1000 + 30 * i);
+        if (i % 3 === 0) event("extracting", "extracting", i * 1000 + 3); // retried, but recorded late
+        const final: DocumentStatus = i % 2 === 0 ? "done" : "needs_review";
+        event("classified", final === "done" ? "routing" : final, i * 1000 + 500 + i);
+        if (final === "done") event("routed", "done", 2 * day + i * 1000 + 900);
+        if (i % 5 === 0) event("human_decision", "failed", day + i); // final a day earlier than it was
+        const run = into.handlerRuns.insertIfNew(
+          {
+            documentId: doc.id,
+            invoiceId: null,
+            handlerId: 1,
+            handlerName: i % 2 === 0 ? "invoice-workflow" : "notify",
+            handlerKind: "webhook",
+            configVersion: 1,
+            position: 10,
+            trigger: "document.classified",
+            category: "invoice",
+            classificationId: null,
+            idempotencyKey: `run-${i}`,
+          },
+          iso(i),
+        );
+        const outcome = ["succeeded", "dead", "running", "failed"][i % 4];
+        if (run && i % 3 !== 2)
+          into.db.prepare("UPDATE handler_runs SET status = ? WHERE id = ?").run(outcome, run.id);
+      }
+    };
+    const older = new Store(
+      openDatabase(path.join(dir.path, "older.db"), { migrations: MIGRATIONS.filter((m) => m.version < 10) }),
+    );
+    fill(older);
+    fill(store);
+    const scanned = collectStats(older.db, { hosts: HOSTS });
+    older.close();
+    const backfilled = new Store(openDatabase(path.join(dir.path, "older.db")));
+    const kept = collectStats(store.db, { hosts: HOSTS });
+    expect(kept.documents.byStatus).toEqual(scanned.documents.byStatus);
+    expect(kept.documents.total).toBe(12);
+    expect(kept.throughput).toEqual(scanned.throughput);
+    expect(kept.throughput.map((t) => t.finished)).toEqual([3, 2, 4]);
+    expect(kept.sample.latency).toEqual(scanned.sample.latency);
+    expect(kept.sample.latency.wait.count).toBe(9);
+    expect(kept.handlers).toEqual(scanned.handlers);
+    expect(kept.handlers.map((h) => h.handler)).toEqual(["invoice-workflow", "notify"]);
+    expect(collectStats(backfilled.db, { hosts: HOSTS })).toEqual(kept);
+    for (const status of ["queued", "done", "needs_review", "failed", undefined] as const) {
+      const n = store.db
+        .prepare<unknown[], { n: number }>(
+          `SELECT count(*) AS n FROM documents ${status ? "WHERE status = ?" : ""}`,
+        )
+        .get(...(status ? [status] : []))?.n;
+      expect(countDocuments(store.db, { status })).toBe(n);
+    }
+    backfilled.close();
   });
 
   it("gives p50 and p95 per stage from the events' timestamps", () => {
@@ -278,17 +357,25 @@ describe("openDatabaseReadOnly", () => {
   });
 });
 
-describe("percentile", () => {
-  it("takes the nearest rank", () => {
-    expect(percentile([], 50)).toBeNull();
-    expect(percentile([5], 95)).toBe(5);
-    expect(percentile([4, 1, 3, 2], 50)).toBe(2);
-    expect(
-      percentile(
-        Array.from({ length: 100 }, (_, i) => i + 1),
-        95,
-      ),
-    ).toBe(95);
+describe("percentiles", () => {
+  /** Nearest rank, as the stats promise: the value at 1-based rank ceil(p/100 × n) in ascending order. */
+  const nearestRank = (values: number[], p: number) =>
+    [...values].sort((a, b) => a - b)[Math.max(1, Math.ceil((p / 100) * values.length)) - 1] ?? null;
+
+  it.each([1, 2, 3, 19, 20, 21, 100])("takes the nearest rank over %i documents", (n) => {
+    // waits in a scrambled order, with repeats; an extraction time that is negative (clock step) is left out
+    const waits = Array.from({ length: n }, (_, i) => ((i * 37) % 11) * 10 + (i % 3));
+    for (const [i, wait] of waits.entries())
+      processed(
+        1,
+        { ...steps(wait, 5, 100 + i, 1), extracted: i === 0 ? wait - 1 : wait + 5 },
+        { category: "letter" },
+      );
+    const { latency } = collectStats(store.db, { hosts: HOSTS }).sample;
+    expect(latency.wait).toEqual({ count: n, p50: nearestRank(waits, 50), p95: nearestRank(waits, 95) });
+    expect(latency.extract.count).toBe(n - 1);
+    const totals = waits.map((wait, i) => wait + 5 + 100 + i + 1);
+    expect(latency.total).toEqual({ count: n, p50: nearestRank(totals, 50), p95: nearestRank(totals, 95) });
   });
 });
 

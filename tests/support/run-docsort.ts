@@ -4,7 +4,7 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { waitUntil } from "./wait.js";
 
-export const DOCSORT_BIN = fileURLToPath(new URL("../../dist/main.js", import.meta.url));
+export const DOCSORT_BIN = fileURLToPath(new URL("../../dist/docsort.cjs", import.meta.url));
 
 export interface DocsortEnv {
   home: string;
@@ -53,11 +53,12 @@ export function startDocsort(args: string[], env: DocsortEnv): DocsortProcess {
   const log = path.join(env.home, "logs", "docsort.log");
   const started = new DocsortProcess(child, log, existsSync(log) ? statSync(log).size : 0);
   running.add(started);
-  void started.exited.then(() => {
+  const ended = () => {
     running.delete(started);
     // anything the process left behind in its group (it was killed before it could stop its children)
     if (child.pid !== undefined) killGroup(child.pid);
-  });
+  };
+  started.exited.then(ended, ended);
   return started;
 }
 
@@ -100,10 +101,12 @@ export class DocsortProcess {
     child.stderr?.setEncoding("utf8").on("data", (chunk: string) => {
       this.stderr += chunk;
     });
-    this.exited = new Promise((resolve) => {
+    this.exited = new Promise((resolve, reject) => {
       child.on("close", (code, signal) =>
         resolve({ code, signal, stdout: this.stdout, stderr: this.stderr }),
       );
+      // the process never started (no such working folder, say): fail the test now, not at its timeout
+      child.on("error", reject);
     });
   }
 

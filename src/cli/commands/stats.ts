@@ -1,7 +1,7 @@
 import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
-import { loadConfig } from "../../config/load-config.js";
+import { loadReadingConfig } from "../../config/load-reading-config.js";
 import {
   collectStats,
   openDatabaseReadOnly,
@@ -40,7 +40,7 @@ export function registerStats(program: Command): void {
     .option("--json", "print one JSON object")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(statsOptions, raw);
-      const config = loadConfig(globalOptions(command));
+      const config = loadReadingConfig(globalOptions(command));
       // the same file as store.ts's databasePath; importing store.ts would load every repository for nothing
       const file = path.join(config.home, "docsort.db");
       const db = openDatabaseReadOnly(file);

@@ -1,7 +1,18 @@
-import pc from "picocolors";
+import { createRequire } from "node:module";
 import { displayValue } from "./display-text.js";
 import { terminal } from "./terminal.js";
 import { type TextWidth, textWidth } from "./text-width.js";
+
+let picocolors: typeof import("picocolors") | undefined;
+
+/**
+ * picocolors decides when it is loaded whether colours are on, and reads process.stdout to do so: a table for a
+ * pipe or a file never needs it (direct-output.ts), so it is loaded when a table is drawn for a terminal.
+ */
+function colors(): typeof import("picocolors") {
+  picocolors ??= createRequire(import.meta.url)("picocolors") as typeof import("picocolors");
+  return picocolors;
+}
 
 /** A column of a table; a plain string is a header with the defaults. */
 export interface Column {
@@ -68,7 +79,7 @@ export function renderTable(
   const widths = options.wide ? naturalWidths(fit, specs, cells) : fitWidths(fit, specs, cells, width - 1);
   const fitted = cells.map((row) => row.map((cell, i) => cut(fit, cell, widths[i] ?? 0, specs[i]?.cut)));
   const head = specs.map((s, i) => cut(fit, s.header, widths[i] ?? 0));
-  return layout(fit, head, fitted, widths, TERMINAL_GAP, (text) => pc.bold(text));
+  return layout(fit, head, fitted, widths, TERMINAL_GAP, (text) => colors().bold(text));
 }
 
 function layout(

@@ -1,4 +1,5 @@
 import ansiEscapes from "ansi-escapes";
+import { directOutput } from "./direct-output.js";
 import { displayText } from "./display-text.js";
 import { textWidth } from "./text-width.js";
 
@@ -165,9 +166,21 @@ export class Terminal {
 }
 
 let processTerminal: Terminal | undefined;
+let direct = false;
 
 /** The terminal of this process (stdout and stderr). */
 export function terminal(): Terminal {
-  processTerminal ??= new Terminal(process.stdout, process.stderr);
+  processTerminal ??= new Terminal(
+    (direct && directOutput(1)) || process.stdout,
+    (direct && directOutput(2)) || process.stderr,
+  );
   return processTerminal;
+}
+
+/**
+ * For a command that prints its result and ends: the terminal writes to pipes and files directly
+ * (direct-output.ts), not through Node's streams. Call before the first output.
+ */
+export function useDirectOutput(): void {
+  direct = true;
 }

@@ -7,6 +7,7 @@ import * as searchServe from "./006-search-serve.js";
 import * as statsIndexes from "./007-stats-indexes.js";
 import * as extractionLanes from "./008-extraction-lanes.js";
 import * as storeReads from "./009-store-reads.js";
+import * as keptStats from "./010-kept-stats.js";
 
 export interface Migration {
   version: number;
@@ -25,4 +26,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 7, ...statsIndexes },
   { version: 8, ...extractionLanes },
   { version: 9, ...storeReads },
+  { version: 10, ...keptStats },
 ];
