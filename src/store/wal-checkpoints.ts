@@ -36,8 +36,12 @@ export function startWalCheckpoints(db: Db, log: Logger, intervalMs = 1000): Wal
   worker.on("message", (message: unknown) => {
     if (message === "ready" && !stopping && db.open) db.pragma("wal_autocheckpoint = 0");
   });
-  worker.on("error", (error) => {
-    if (!stopping) log.warn(`the checkpoint thread failed: ${error.message}; the daemon checkpoints itself`);
+  worker.on("error", (error: unknown) => {
+    // what a thread throws reaches here as a copy: a SqliteError's is a plain object with its code, no message
+    const code =
+      typeof error === "object" && error !== null && "code" in error ? String(error.code) : undefined;
+    const reason = error instanceof Error ? error.message : (code ?? String(error));
+    if (!stopping) log.warn(`the checkpoint thread failed: ${reason}; the daemon checkpoints itself`);
   });
   const exited = new Promise<void>((resolve) =>
     worker.on("exit", () => {
