@@ -1,9 +1,8 @@
-import { spawn } from "node:child_process";
-import { once } from "node:events";
 import { writeFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import { afterEach, describe, expect, it } from "vitest";
+import { runCommand } from "../../support/run-script.js";
 import { tempDir } from "../../support/temp-dir.js";
 
 const module = fileURLToPath(new URL("../../../src/cli/output/direct-output.ts", import.meta.url));
@@ -15,18 +14,9 @@ async function pipeline(script: string, rest: string) {
   dir = tempDir();
   const file = path.join(dir.path, "writer.mts");
   writeFileSync(file, `import { directOutput, writeAll } from ${JSON.stringify(module)};\n${script}`);
-  const child = spawn("bash", ["-c", `"${process.execPath}" --import tsx "${file}" ${rest}`], {
-    cwd: process.cwd(),
-    stdio: ["ignore", "pipe", "pipe"],
+  return runCommand("bash", ["-c", `"${process.execPath}" --import tsx "${file}" ${rest}`], {
+    timeoutMs: 60_000,
   });
-  let stdout = "";
-  let stderr = "";
-  child.stdout.on("data", (chunk) => (stdout += String(chunk)));
-  child.stderr.on("data", (chunk) => (stderr += String(chunk)));
-  const timer = setTimeout(() => child.kill("SIGKILL"), 60_000);
-  const [code] = (await once(child, "exit")) as [number | null];
-  clearTimeout(timer);
-  return { code, stdout, stderr };
 }
 
 describe("direct output", () => {
