@@ -47,21 +47,11 @@ async function trainOne(command: StoreCommand, root: string, showId: number): Pr
   const files = storeBundleFiles(dist, command);
   rmSync(files.cache, { force: true });
   const bundle = loadStoreBundle(files.source, files.cache);
-  const output: string[] = [];
-  const keep = (chunk: string | Uint8Array) => output.push(String(chunk)) > 0;
-  const { stdout, stderr } = { stdout: process.stdout.write, stderr: process.stderr.write };
-  process.stdout.write = keep;
-  process.stderr.write = keep;
   const global = ["--config", path.join(root, "docsort.config.json"), "--home", path.join(root, "home")];
-  try {
-    for (const run of trainingRuns(command, showId)) {
-      process.exitCode = undefined;
-      const code = await bundle.runMain([...global, "--inbox", path.join(root, "inbox"), ...run]);
-      if (code !== 0) throw new Error(`docsort ${run.join(" ")} exited ${code}:\n${output.join("")}`);
-    }
-  } finally {
-    process.stdout.write = stdout;
-    process.stderr.write = stderr;
+  for (const run of trainingRuns(command, showId)) {
+    process.exitCode = undefined;
+    const code = await bundle.runMain([...global, "--inbox", path.join(root, "inbox"), ...run]);
+    if (code !== 0) throw new Error(`docsort ${run.join(" ")} exited ${code}`);
   }
   process.exitCode = undefined;
   writeCodeCache(bundle, files.cache);
@@ -73,15 +63,17 @@ async function trainAll(): Promise<void> {
     writeFileSync(path.join(root, "docsort.config.json"), "{}\n");
     const { showId } = buildStore(path.join(root, "home"), 200);
     const self = fileURLToPath(import.meta.url);
-    await Promise.all(
-      STORE_COMMANDS.map(async (command) => {
-        const child = spawn(process.execPath, [...process.execArgv, self, command, root, String(showId)], {
-          stdio: ["ignore", "inherit", "inherit"],
-        });
-        const [code] = (await once(child, "exit")) as [number | null];
-        if (code !== 0) throw new Error(`training the code cache of ${command} failed (exit ${code})`);
-      }),
-    );
+    // one after the other: the first command to open the store records its id (data-folder.ts)
+    for (const command of STORE_COMMANDS) {
+      const child = spawn(process.execPath, [...process.execArgv, self, command, root, String(showId)], {
+        stdio: ["ignore", "pipe", "pipe"],
+      });
+      let output = "";
+      child.stdout.on("data", (chunk) => (output += String(chunk)));
+      child.stderr.on("data", (chunk) => (output += String(chunk)));
+      const [code] = (await once(child, "close")) as [number | null];
+      if (code !== 0) throw new Error(`training the code cache of ${command} failed (exit ${code}):\n${output}`);
+    }
   } finally {
     rmSync(root, { recursive: true, force: true });
   }

@@ -120,10 +120,13 @@ function databaseId(db: Db): string {
     .prepare<[string], { value: string }>("SELECT value FROM meta WHERE key = ?")
     .get(DATABASE_ID_KEY);
   if (row) return row.value;
-  // the global Web Crypto, loaded when first used: importing node:crypto costs every command its start-up
-  const id = globalThis.crypto.randomUUID();
-  db.prepare("INSERT INTO meta (key, value) VALUES (?, ?)").run(DATABASE_ID_KEY, id);
-  return id;
+  // the global Web Crypto, loaded when first used: importing node:crypto costs every command its start-up.
+  // Two commands opening a new database at once: the first id stored is the one both keep.
+  db.prepare("INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)").run(
+    DATABASE_ID_KEY,
+    globalThis.crypto.randomUUID(),
+  );
+  return databaseId(db);
 }
 
 function writeMarker(home: string, marker: Marker): void {
