@@ -135,7 +135,8 @@ for (const name of ["main", ...THREADS]) rmSync(`${dist}${name}.js.map`, { force
  * (the other commands, the App, invoices' approve/export paths) becomes a module that throws, so the file holds
  * the reading commands only. src/cli/command-path.ts (storeCommandOf) sends nothing else here.
  */
-const STORE_COMMANDS = new Set(["list", "show", "stats", "invoices"]);
+// the list bin.ts routes by, from tsc's output (this step runs after tsc)
+const STORE_COMMANDS = new Set((await import(`${dist}cli/command-path.js`)).STORE_COMMANDS);
 const storeCommandsOnly = {
   name: "store-commands-only",
   setup(builder) {

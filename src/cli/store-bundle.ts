@@ -8,8 +8,7 @@ import type { runMain } from "./run-main.js";
 /**
  * The commands that only read the store (src/cli/command-path.ts, storeCommandOf) run from one CommonJS file,
  * dist/store-bundle.cjs, compiled through V8's code cache (dist/store-bundle.COMMAND.v8cache, made by
- * `npm run build`):
- * Node 20 has no compile cache for ES modules, and compiling zod, commander and docsort's store code was a third
+ * `npm run build`): Node 20 has no compile cache for ES modules, and compiling zod, commander and docsort's store code was a third
  * of such a command's start-up. scripts/bundle.mjs builds the file as one function expression,
  * `(function (exports, require, module, __filename, __dirname) { … })`, the wrapper Node gives a CommonJS module.
  * V8 checks a cache against its own version, its flags and the source's length, and compiles the source when the
