@@ -176,6 +176,21 @@ module.exports = (name) =>
     }));
   },
 };
+/**
+ * zod's `fromJSONSchema` (JSON Schema → zod) spreads zod's namespaces into an object of its own when loaded: ~0.1 MB
+ * allocated at every start of a reading command, which never calls it. In the store bundle it throws instead.
+ */
+const noFromJsonSchema = {
+  name: "no-from-json-schema",
+  setup(builder) {
+    builder.onResolve({ filter: /^\.\/from-json-schema\.js$/ }, (args) =>
+      args.importer.includes("/node_modules/zod/") ? { path: args.path, namespace: "no-from-json-schema" } : undefined,
+    );
+    builder.onLoad({ filter: /.*/, namespace: "no-from-json-schema" }, () => ({
+      contents: 'export function fromJSONSchema() { throw new Error("internal: zod\'s fromJSONSchema is not in the store bundle"); }',
+    }));
+  },
+};
 const storeBundle = `${dist}store-bundle.cjs`;
 await build({
   ...common,
@@ -183,7 +198,7 @@ await build({
   outfile: storeBundle,
   format: "cjs",
   minifyWhitespace: true,
-  plugins: [storeCommandsOnly, sqliteInBundle, lazyChildProcess, chosenPackages, englishZod],
+  plugins: [storeCommandsOnly, sqliteInBundle, noFromJsonSchema, lazyChildProcess, chosenPackages, englishZod],
   define: { "import.meta.url": "__docsortUrl", "import.meta.resolve": "__docsortResolve" },
   banner: {
     js: `(function (exports, require, module, __filename, __dirname) {const __docsortUrl = require("node:url").pathToFileURL(__filename).href; const __docsortResolve = (specifier) => require("node:url").pathToFileURL(require.resolve(specifier)).href;`,

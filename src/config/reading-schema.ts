@@ -1,13 +1,13 @@
 import { z } from "zod";
 import { DEFAULT_TAXONOMY } from "./default-taxonomy.js";
-import { modelSchema } from "./model-schema.js";
 import { taxonomySchema } from "./taxonomy-schema.js";
 
 /**
- * The keys of docsort.config.json that the commands reading the store use (list, show, stats, invoices list):
- * where the data and the inbox are, the categories and the model hosts. The full schema (schema.ts) is made of
- * these and the rest; a reading command validates only these, so it neither pays for building the whole schema
- * with zod (a tenth of its start-up) nor refuses to read the store over a mistake in a key it does not use.
+ * The keys of docsort.config.json that the commands reading the store use (list, show, invoices list): where the
+ * data and the inbox are, and the categories. The full schema (schema.ts) is made of these and the rest; a
+ * reading command validates only these, so it neither pays for building the whole schema with zod (a tenth of
+ * its start-up) nor refuses to read the store over a mistake in a key it does not use. `stats` adds the model
+ * hosts (reading-model-schema.ts).
  */
 export const readingFields = {
   home: z.string().default(".docsort").describe("Data folder: database, logs, archive (env DOCSORT_HOME)."),
@@ -19,7 +19,6 @@ export const readingFields = {
   taxonomy: taxonomySchema
     .default(DEFAULT_TAXONOMY)
     .describe("The categories, each with a description the model reads (default: the eight below)."),
-  model: modelSchema.prefault({}),
 };
 
 /** The reading keys of the file; other keys are left out, unchecked. */

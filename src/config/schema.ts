@@ -1,6 +1,7 @@
 import { availableParallelism } from "node:os";
 import { z } from "zod";
 import { mailSchema } from "./mail-schema.js";
+import { modelField } from "./reading-model-schema.js";
 import { readingFields } from "./reading-schema.js";
 import type { Places } from "./resolve-config.js";
 
@@ -309,7 +310,7 @@ export const configFileSchema = z.strictObject({
   taxonomy: readingFields.taxonomy,
   intake: intakeSchema.prefault({}),
   extract: extractSchema.prefault({}),
-  model: readingFields.model,
+  model: modelField,
   review: reviewSchema.prefault({}),
   learning: learningSchema.prefault({}),
   tokens: tokensSchema.prefault({}),

@@ -1,4 +1,3 @@
-import { constants } from "node:fs";
 import { type FileHandle, open } from "node:fs/promises";
 import type { ExtractConfig } from "../config/schema.js";
 import type { ExtractorRegistry } from "./create-registry.js";
@@ -6,6 +5,7 @@ import { asExtractionError, nestingTooDeep, throwIfAborted, tooLarge, unsupporte
 import type { ExtractInput, Log } from "./format-extractor.js";
 import { extensionOf } from "./kinds.js";
 import { detectLanguage } from "./language.js";
+import { OPEN_NO_FOLLOW, readSmallFile } from "./read-small-file.js";
 import { detectType } from "./sniff.js";
 import {
   type DetectedType,
@@ -110,11 +110,25 @@ function withOverrides(config: ExtractConfig, req: ExtractionRequest): ExtractCo
 /**
  * The size is checked before reading, so an oversized file never lands in memory. The file is opened without
  * following a symbolic link (O_NOFOLLOW) and without blocking on a FIFO (O_NONBLOCK), and must be a regular file.
+ * A small one is read with blocking calls (READ_AT_ONCE_BYTES), a larger one asynchronously.
  */
 async function readLimited(path: string, maxBytes: number): Promise<Uint8Array> {
+  let small: ReturnType<typeof readSmallFile>;
+  try {
+    small = readSmallFile(path, maxBytes);
+  } catch (cause) {
+    throw unreadable(path, cause);
+  }
+  if (!small.opened.isFile())
+    throw new ExtractionError("unreadable", `${path} is not a regular file: nothing to read`);
+  if (small.opened.size > maxBytes) throw tooLarge(small.opened.size, maxBytes);
+  if (small.bytes) {
+    if (small.bytes.length > maxBytes) throw tooLarge(small.bytes.length, maxBytes);
+    return small.bytes;
+  }
   let handle: FileHandle;
   try {
-    handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(path, OPEN_NO_FOLLOW);
   } catch (cause) {
     throw unreadable(path, cause);
   }

@@ -1,5 +1,7 @@
-import { constants, type Stats } from "node:fs";
-import { lstat, open, readlink } from "node:fs/promises";
+import { createHash } from "node:crypto";
+import { lstatSync, type Stats } from "node:fs";
+import { open, readlink } from "node:fs/promises";
+import { OPEN_NO_FOLLOW, READ_AT_ONCE_BYTES, readSmallFile } from "../extract/read-small-file.js";
 import { sha256OfHandle } from "./hash-file.js";
 
 /** Why a path in the inbox is not read: each becomes a quarantined document with a reason. */
@@ -31,12 +33,12 @@ const MiB = 1024 * 1024;
  * Looks at one inbox path without following links and hashes it if it is a regular file docsort may read: the
  * size limit is checked before a single byte is read, the file is opened with O_NOFOLLOW (a link swapped in at the
  * last moment is refused) and O_NONBLOCK (a FIFO swapped in cannot hang the read), and the open file must be the
- * one that was looked at.
+ * one that was looked at. A small file is looked at and read with blocking calls (READ_AT_ONCE_BYTES).
  */
 export async function inspectFile(file: string, maxBytes: number): Promise<Inspection> {
   let stats: Stats;
   try {
-    stats = await lstat(file);
+    stats = lstatSync(file);
   } catch (error) {
     return failed(file, error, undefined);
   }
@@ -51,33 +53,45 @@ export async function inspectFile(file: string, maxBytes: number): Promise<Inspe
       `file too large: ${mb(stats.size)} is over the limit of ${mb(maxBytes)} (extract.maxFileBytes); it was not read`,
     );
   }
+  if (stats.size <= READ_AT_ONCE_BYTES) return inspectSmall(file, stats, maxBytes);
   let handle: Awaited<ReturnType<typeof open>>;
   try {
-    handle = await open(file, constants.O_RDONLY | constants.O_NOFOLLOW | constants.O_NONBLOCK);
+    handle = await open(file, OPEN_NO_FOLLOW);
   } catch (error) {
     return failed(file, error, stats);
   }
   try {
     const opened = await handle.stat();
-    if (!opened.isFile() || opened.ino !== stats.ino || opened.dev !== stats.dev)
-      return { kind: "changed", stats: opened };
+    if (!sameFile(stats, opened)) return { kind: "changed", stats: opened };
     const sha256 = await sha256OfHandle(handle, opened.size);
-    const after = await handle.stat();
-    if (after.size !== stats.size || after.mtimeMs !== stats.mtimeMs)
-      return { kind: "changed", stats: after };
-    return {
-      kind: "file",
-      path: file,
-      size: stats.size,
-      mtimeMs: stats.mtimeMs,
-      sha256,
-      links: stats.nlink,
-    };
+    return hashed(file, stats, await handle.stat(), sha256);
   } catch (error) {
     return failed(file, error, stats);
   } finally {
     await handle.close();
   }
+}
+
+function inspectSmall(file: string, stats: Stats, maxBytes: number): Inspection {
+  try {
+    const { opened, bytes, after } = readSmallFile(file, maxBytes);
+    // grown past the size read at once since it was looked at: looked at again, and read asynchronously
+    if (!sameFile(stats, opened) || !bytes) return { kind: "changed", stats: opened };
+    return hashed(file, stats, after, createHash("sha256").update(bytes).digest("hex"));
+  } catch (error) {
+    return failed(file, error, stats);
+  }
+}
+
+/** The opened file is the regular file that was looked at (lstat), not one swapped in since. */
+function sameFile(looked: Stats, opened: Stats): boolean {
+  return opened.isFile() && opened.ino === looked.ino && opened.dev === looked.dev;
+}
+
+/** The file as hashed, unless its size or mtime moved while it was read. */
+function hashed(file: string, stats: Stats, after: Stats, sha256: string): Inspection {
+  if (after.size !== stats.size || after.mtimeMs !== stats.mtimeMs) return { kind: "changed", stats: after };
+  return { kind: "file", path: file, size: stats.size, mtimeMs: stats.mtimeMs, sha256, links: stats.nlink };
 }
 
 function failed(file: string, error: unknown, stats: Stats | undefined): Inspection {

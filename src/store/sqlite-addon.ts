@@ -1,6 +1,7 @@
 import { existsSync } from "node:fs";
 import { createRequire } from "node:module";
 import path from "node:path";
+import { fileURLToPath } from "node:url";
 import type Database from "better-sqlite3";
 
 /**
@@ -12,7 +13,19 @@ export function sqliteOptions(options: Database.Options = {}): Database.Options 
   return addon ? { ...options, nativeBinding: addon } : options;
 }
 
+const ADDON = path.join("better-sqlite3", "build", "Release", "better_sqlite3.node");
+
+/**
+ * The addon in the nearest node_modules folder above this file, as Node resolves `better-sqlite3` from here
+ * (https://nodejs.org/docs/latest-v20.x/api/modules.html#loading-from-node_modules-folders) but with one `stat`
+ * per folder instead of reading package.json files; Node's own resolution when there is none.
+ */
 const addon = ((): string | undefined => {
+  for (let dir = path.dirname(fileURLToPath(import.meta.url)); ; dir = path.dirname(dir)) {
+    const file = path.join(dir, "node_modules", ADDON);
+    if (existsSync(file)) return file;
+    if (path.dirname(dir) === dir) break;
+  }
   try {
     const main = createRequire(import.meta.url).resolve("better-sqlite3");
     const file = path.join(path.dirname(main), "..", "build", "Release", "better_sqlite3.node");

@@ -5,6 +5,8 @@ import type { Db } from "./database.js";
 
 /** SQLite's default: a commit that finds the write-ahead log over this many pages checkpoints it. */
 const AUTOCHECKPOINT_PAGES = 1000;
+/** A log this long (frames) after a round of checkpoints is started again from its beginning (wal-checkpoint-thread.ts). */
+const RESTART_FRAMES = 4096;
 const STOP_WAIT_MS = 5000;
 
 export interface WalCheckpoints {
@@ -16,16 +18,23 @@ export interface WalCheckpoints {
  * Moves the write-ahead log's checkpoints off the daemon's main thread. SQLite runs a checkpoint inside the commit
  * that finds the log over 1,000 pages: with a fast model that is every dozen documents or so, and copying the
  * pages and the two fsyncs held the main thread for about a fourteenth of its time (bench/PROFILE.md §9). A worker
- * thread with its own connection checkpoints every `intervalMs` ms instead, and `db` (the daemon's connection)
- * stops checkpointing — only once the thread is ready, and again as soon as it ends for any reason, so the log is
- * never left to grow. The daemon starts it with its first finished document, after its own start-up. Source: https://www.sqlite.org/wal.html#automatic_checkpoint and better-sqlite3's
- * docs/performance.md (checkpoints from another connection, wal_checkpoint).
+ * thread with its own connection checkpoints every `intervalMs` ms instead, and has the log started again from
+ * its beginning once it is `restartFrames` frames long (under commits that keep coming it would otherwise grow
+ * for ever, PROFILE.md §11); `db` (the daemon's connection) stops checkpointing — only once the thread is ready,
+ * and again as soon as it ends for any reason, so the log is never left to grow. The daemon starts it with its
+ * first finished document, after its own start-up. Source: https://www.sqlite.org/wal.html#automatic_checkpoint
+ * and better-sqlite3's docs/performance.md (checkpoints from another connection, wal_checkpoint).
  */
-export function startWalCheckpoints(db: Db, log: Logger, intervalMs = 1000): WalCheckpoints {
+export function startWalCheckpoints(
+  db: Db,
+  log: Logger,
+  intervalMs = 1000,
+  restartFrames = RESTART_FRAMES,
+): WalCheckpoints {
   const entry = threadEntry("store/wal-checkpoint-thread");
   const worker = new Worker(entry.source, {
     eval: entry.eval,
-    workerData: { file: db.name, intervalMs },
+    workerData: { file: db.name, intervalMs, restartFrames },
     // it allocates next to nothing: a small young generation keeps its memory small (V8's default is 16 MB)
     resourceLimits: { maxYoungGenerationSizeMb: 2 },
   });

@@ -3,6 +3,7 @@ import path from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { loadConfig, normaliseOllamaHost } from "../../src/config/load-config.js";
 import { loadReadingConfig } from "../../src/config/load-reading-config.js";
+import { readingModelConfigSchema } from "../../src/config/reading-model-schema.js";
 import { ConfigError } from "../../src/errors.js";
 import { tempDir } from "../support/temp-dir.js";
 
@@ -153,9 +154,13 @@ describe("loadReadingConfig (list, show, stats, invoices list)", () => {
     const env = { OLLAMA_HOST: "10.0.0.9", DOCSORT_INBOX: "elsewhere" };
     const full = loadConfig({ home: "flag-home" }, env, dir.path);
     const reading = loadReadingConfig({ home: "flag-home" }, env, dir.path);
-    for (const key of ["home", "inbox", "prompts", "taxonomy", "model", "source", "inboxNamedBy"] as const)
+    for (const key of ["home", "inbox", "prompts", "taxonomy", "source", "inboxNamedBy"] as const)
       expect(reading[key]).toEqual(full[key]);
     expect(reading).not.toHaveProperty("outbox");
+    expect(reading).not.toHaveProperty("model");
+    const withModel = loadReadingConfig({ home: "flag-home" }, env, dir.path, readingModelConfigSchema);
+    for (const key of ["home", "inbox", "prompts", "taxonomy", "model", "source", "inboxNamedBy"] as const)
+      expect(withModel[key]).toEqual(full[key]);
   });
 
   it("reads the store despite a mistake in a key it does not use, and refuses one in a key it uses", () => {
@@ -163,6 +168,9 @@ describe("loadReadingConfig (list, show, stats, invoices list)", () => {
     expect(() => loadConfig({}, {}, dir.path)).toThrow(ConfigError);
     expect(loadReadingConfig({}, {}, dir.path).home).toBe(path.join(dir.path, ".docsort"));
     writeConfig({ model: { hosts: [] } });
-    expect(loadError(() => loadReadingConfig({}, {}, dir.path)).message).toMatch(/model\.hosts/);
+    expect(loadReadingConfig({}, {}, dir.path).home).toBe(path.join(dir.path, ".docsort"));
+    expect(loadError(() => loadReadingConfig({}, {}, dir.path, readingModelConfigSchema)).message).toMatch(
+      /model\.hosts/,
+    );
   });
 });

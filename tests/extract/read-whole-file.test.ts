@@ -15,12 +15,14 @@ afterEach(() => dir.cleanup());
 const config = testConfig().extract;
 
 describe("extractFile reads the whole file", () => {
-  it("of any size: empty, a few bytes, and more than one read buffer", async () => {
+  it("of any size: empty, a few bytes, more than one read buffer, more than is read at once", async () => {
     const line = "the quarterly report lists every shipment with its date and place\n";
     const cases: [string, string][] = [
       ["empty.txt", ""],
       ["short.txt", "a short letter to the office about the meeting"],
       ["long.txt", line.repeat(3000)],
+      // over READ_AT_ONCE_BYTES: read asynchronously
+      ["longer.txt", line.repeat(6000)],
     ];
     for (const [name, content] of cases) {
       const file = path.join(dir.path, name);
@@ -30,13 +32,20 @@ describe("extractFile reads the whole file", () => {
     }
   });
 
-  it("refuses a file over maxFileBytes without reading it into the result", async () => {
-    const file = path.join(dir.path, "big.txt");
-    writeFileSync(file, "x".repeat(5000));
-    const error = await extractFile({ path: file, name: "big.txt" }, { ...config, maxFileBytes: 1000 }).catch(
-      (e: unknown) => e,
-    );
-    expect(error).toBeInstanceOf(ExtractionError);
-    expect((error as ExtractionError).code).toBe("too_large");
-  });
+  it.each([
+    [5000, 1000],
+    [400 * 1024, 300 * 1024],
+  ])(
+    "refuses a file of %i bytes over maxFileBytes (%i) without reading it into the result",
+    async (size, max) => {
+      const file = path.join(dir.path, "big.txt");
+      writeFileSync(file, "x".repeat(size));
+      const error = await extractFile(
+        { path: file, name: "big.txt" },
+        { ...config, maxFileBytes: max },
+      ).catch((e: unknown) => e);
+      expect(error).toBeInstanceOf(ExtractionError);
+      expect((error as ExtractionError).code).toBe("too_large");
+    },
+  );
 });

@@ -63,6 +63,38 @@ describe("startWalCheckpoints", () => {
     expect(lines).toEqual([]);
   });
 
+  it("under commits that keep coming, the log is started again from its beginning instead of growing", async () => {
+    const { db, file } = database();
+    const { logger, lines } = warnings();
+    const restartFrames = 256;
+    const checkpoints = startWalCheckpoints(db, logger, 20, restartFrames);
+    const insert = db.prepare("INSERT INTO pages (body) VALUES (randomblob(4000))");
+    const pages = 12_000;
+    let largest = 0;
+    try {
+      await until(
+        () => autocheckpoint(db) === 0,
+        "the daemon's connection to leave checkpoints to the thread",
+      );
+      for (let written = 0; written < pages; written += 50) {
+        db.transaction(() => {
+          for (let i = 0; i < 50; i += 1) insert.run();
+        })();
+        largest = Math.max(largest, statSync(`${file}-wal`).size);
+        // the daemon does its other work between commits: a millisecond here
+        await new Promise((resolve) => setTimeout(resolve, 1));
+      }
+    } finally {
+      await checkpoints.stop();
+    }
+    // 12,000 pages of 4 KiB went through the log (each round's PASSIVE checkpoint alone let it hold them all);
+    // started again once over 256 frames, it never held half of them
+    expect(largest).toBeLessThan((pages / 2) * 4096);
+    // stopping empties the log: closing the database has nothing left to copy
+    expect(statSync(`${file}-wal`).size).toBe(0);
+    expect(lines).toEqual([]);
+  });
+
   it("a thread that cannot open the database leaves checkpoints to the daemon's commits, and says so", async () => {
     const { db, file } = database();
     renameSync(file, `${file}.moved`);

@@ -2,6 +2,7 @@ import path from "node:path";
 import type { Command } from "commander";
 import { z } from "zod";
 import { loadReadingConfig } from "../../config/load-reading-config.js";
+import { readingModelConfigSchema } from "../../config/reading-model-schema.js";
 import {
   collectStats,
   openDatabaseReadOnly,
@@ -40,7 +41,12 @@ export function registerStats(program: Command): void {
     .option("--json", "print one JSON object")
     .action((raw: unknown, command: Command) => {
       const options = parseInput(statsOptions, raw);
-      const config = loadReadingConfig(globalOptions(command));
+      const config = loadReadingConfig(
+        globalOptions(command),
+        process.env,
+        process.cwd(),
+        readingModelConfigSchema,
+      );
       // the same file as store.ts's databasePath; importing store.ts would load every repository for nothing
       const file = path.join(config.home, "docsort.db");
       const db = openDatabaseReadOnly(file);
