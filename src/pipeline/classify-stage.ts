@@ -44,8 +44,7 @@ function countAttempt(ctx: PipelineContext, document: DocumentRecord): DocumentR
   const patch = { claimedBy: ctx.owner, attempts: document.attempts + 1 };
   if (document.status !== "classifying")
     return ctx.store.transition(document.id, { to: "classifying", patch });
-  ctx.store.documents.update(document.id, patch, nowIso());
-  return ctx.store.documents.get(document.id) ?? document;
+  return ctx.store.documents.update(document.id, patch, nowIso()) ?? document;
 }
 
 function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision: ClassificationDecision) {

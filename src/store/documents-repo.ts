@@ -156,7 +156,7 @@ export class DocumentsRepo {
   private readonly claimStmt;
   private readonly releaseStmt;
   /** UPDATE statements by the set of columns they change: prepared once each. */
-  private readonly updateStmts = new Map<string, Statement>();
+  private readonly updateStmts = new Map<string, Statement<(string | number | null)[], DocumentRow>>();
 
   constructor(private readonly db: Db) {
     this.insertStmt = db.prepare<unknown[], DocumentRow>(`
@@ -225,17 +225,21 @@ export class DocumentsRepo {
     return row ? toDocument(row) : undefined;
   }
 
-  update(id: number, patch: DocumentPatch, now: string): void {
+  /** Changes the columns of `patch` (and updated_at); returns the row as it is now, undefined when there is none. */
+  update(id: number, patch: DocumentPatch, now: string): DocumentRecord | undefined {
     const entries = Object.entries(patch).filter(([, value]) => value !== undefined);
     const columns = entries.map(([key]) => PATCH_COLUMNS[key as keyof DocumentPatch]);
     const key = columns.join(",");
     let statement = this.updateStmts.get(key);
     if (!statement) {
       const sets = [...columns.map((column) => `${column} = ?`), "updated_at = ?"];
-      statement = this.db.prepare(`UPDATE documents SET ${sets.join(", ")} WHERE id = ?`);
+      statement = this.db.prepare<(string | number | null)[], DocumentRow>(
+        `UPDATE documents SET ${sets.join(", ")} WHERE id = ? RETURNING *`,
+      );
       this.updateStmts.set(key, statement);
     }
-    statement.run(...entries.map(([, value]) => value as string | number | null), now, id);
+    const row = statement.get(...entries.map(([, value]) => value as string | number | null), now, id);
+    return row ? toDocument(row) : undefined;
   }
 
   /**

@@ -120,7 +120,12 @@ export class Store {
       const now = nowIso();
       const before = this.documents.get(id);
       if (!before) throw new Error(`document ${id} does not exist`);
-      this.documents.update(id, { ...change.patch, status: change.to, reason: change.reason ?? null }, now);
+      const after = this.documents.update(
+        id,
+        { ...change.patch, status: change.to, reason: change.reason ?? null },
+        now,
+      );
+      if (!after) throw new Error(`document ${id} vanished`);
       this.events.add(
         {
           documentId: id,
@@ -132,8 +137,6 @@ export class Store {
         },
         now,
       );
-      const after = this.documents.get(id);
-      if (!after) throw new Error(`document ${id} vanished`);
       return after;
     });
   }
