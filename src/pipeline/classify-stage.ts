@@ -13,6 +13,10 @@ const MIN_BREAKER_WAIT_MS = 2000;
 
 const WAITING_FOR_MODEL = "waiting for the model";
 
+/** `model_last_ok_at` is rewritten at most this often: only whether the model was ever reached is read. */
+const MODEL_OK_EVERY_MS = 60_000;
+const modelOkWritten = new WeakMap<PipelineContext["store"], number>();
+
 /** classifying → done / needs_review / failed; back to queued while the model is unavailable. */
 export async function runClassification(
   ctx: PipelineContext,
@@ -56,10 +60,12 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
     (lowConfidence
       ? `low confidence (${decision.confidence.toFixed(2)} < ${config.review.minConfidence})`
       : undefined);
+  // A built-in fallback answer does not mean the model was reached (model.fallback "auto" relies on this key).
+  const markModelOk =
+    decision.source === "llm" && Date.now() - (modelOkWritten.get(store) ?? 0) >= MODEL_OK_EVERY_MS;
   // the answer, the transition and the routing commit together: one write per document, not three
-  return store.transaction(() => {
-    // A built-in fallback answer does not mean the model was reached (model.fallback "auto" relies on this key).
-    if (decision.source === "llm") store.meta.set("model_last_ok_at", nowIso());
+  const finished = store.transaction(() => {
+    if (markModelOk) store.meta.set("model_last_ok_at", nowIso());
     store.classifications.add(
       {
         ...stored,
@@ -80,6 +86,8 @@ function recordDecision(ctx: PipelineContext, document: DocumentRecord, decision
     });
     return classified.status === "routing" ? routeDocument(store, classified.id).document : classified;
   });
+  if (markModelOk) modelOkWritten.set(store, Date.now());
+  return finished;
 }
 
 function onError(
