@@ -1,6 +1,6 @@
 import type { ModelConfig } from "../config/schema.js";
 import type { BaseMessage } from "./langchain.js";
-import type { PromptTemplate, PromptValues } from "./prompt-template.js";
+import { messagesText, type PromptTemplate, type PromptValues } from "./prompt-template.js";
 import {
   estimateOptions,
   FIRST_PASS_HEAD_SHARE,
@@ -10,7 +10,7 @@ import {
   textBudgetTokens,
 } from "./token-budget.js";
 import type { TokenCalibration } from "./token-calibration.js";
-import { estimateTokens } from "./token-estimate.js";
+import { estimateTokens, estimateTokensAfter, type TokenEstimateOptions } from "./token-estimate.js";
 
 /** The prompt as sent: the messages, how the document text was cut, and the estimate it was cut by. */
 export interface FittedPrompt extends FittedText {
@@ -41,7 +41,7 @@ export async function fitPrompt(
   maxTextTokens = Number.POSITIVE_INFINITY,
 ): Promise<FittedPrompt> {
   const options = estimateOptions(model);
-  const frame = estimateTokens(await prompt.renderText(values("", false, 0)), options);
+  const frame = estimateRendered(await prompt.render(values("", false, 0)), options);
   const room = textBudgetTokens(model, frame, factor);
   const capping = maxTextTokens < room;
   const fitted = fitText(
@@ -50,17 +50,28 @@ export async function fitPrompt(
     options,
     capping ? FIRST_PASS_HEAD_SHARE : undefined,
   );
-  const filled = values(fitted.text, fitted.truncated, fitted.omittedChars);
-  const rawTokens = estimateTokens(await prompt.renderText(filled), options) + TEMPLATE_OVERHEAD_TOKENS;
+  const messages = await prompt.render(values(fitted.text, fitted.truncated, fitted.omittedChars));
+  const rawTokens = estimateRendered(messages, options) + TEMPLATE_OVERHEAD_TOKENS;
   return {
     ...fitted,
-    messages: await prompt.render(filled),
+    messages,
     rawTokens,
     factor,
     estimatedTokens: Math.ceil(rawTokens * factor),
     textTokens: estimateTokens(fitted.text, options),
     capped: fitted.truncated && capping,
   };
+}
+
+/**
+ * `estimateTokens(prompt.renderText(…))` of rendered messages; the first message (the system message, the same for
+ * every document) is scanned once per process.
+ */
+function estimateRendered(messages: readonly BaseMessage[], options: TokenEstimateOptions): number {
+  const [head = "", ...rest] = messagesText(messages);
+  return rest.length === 0
+    ? estimateTokens(head, options)
+    : estimateTokensAfter(head, `\n${rest.join("\n")}`, options);
 }
 
 /** What Ollama's prompt_eval_count says about a prompt that was sent. */

@@ -42,6 +42,11 @@ export interface PromptTemplate {
   renderText(values: PromptValues): Promise<string>;
 }
 
+/** Each message's text as the model sees it: `renderText` is these joined by line breaks. */
+export function messagesText(messages: readonly BaseMessage[]): string[] {
+  return messages.map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
+}
+
 /** The values of the taxonomy, the same for every document: the prompts' shared system message lists it. */
 export function taxonomyValues(categories: readonly { name: string; description: string }[]): PromptValues {
   return { categories, category_names: categories.map((c) => c.name).join(", ") };
@@ -88,10 +93,7 @@ export function loadPromptTemplate(dir: string, name: string, fixed: PromptValue
     hash,
     render,
     async renderText(values) {
-      const messages = await render(values);
-      return messages
-        .map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)))
-        .join("\n");
+      return messagesText(await render(values)).join("\n");
     },
   };
 }

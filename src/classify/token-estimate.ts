@@ -62,11 +62,45 @@ const ASCII_VOWEL: readonly boolean[] = Array.from({ length: 128 }, (_, code) =>
 
 /** The estimated token count of `text` (a whole number ≥ 0). O(n), allocation-free. */
 export function estimateTokens(text: string, options: TokenEstimateOptions = {}): number {
+  return Math.ceil(cost(text, options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN));
+}
+
+/** Heads whose cost is remembered: a prompt's fixed system message, per letters-per-token setting. */
+const HEAD_COSTS_KEPT = 8;
+const headCosts = new Map<string, number>();
+
+/**
+ * `estimateTokens(head + tail)`, with the cost of `head` remembered between calls: for a head that is the same
+ * call after call (a prompt's system message, some 1,500 characters before every document). Exact: when `tail`
+ * starts with a line break and `head` ends in neither whitespace nor half a surrogate pair, no span of the scan
+ * crosses the end of `head`; otherwise the whole text is scanned.
+ */
+export function estimateTokensAfter(head: string, tail: string, options: TokenEstimateOptions = {}): number {
+  const lettersPerToken = options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN;
+  const last = head.charCodeAt(head.length - 1);
+  const splits =
+    tail.startsWith("\n") &&
+    head.length > 0 &&
+    !SPACE.test(head.slice(-1)) &&
+    !(last >= 0xd800 && last <= 0xdbff);
+  if (!splits) return Math.ceil(cost(head + tail, lettersPerToken));
+  const key = `${lettersPerToken}\u0000${head}`;
+  let headCost = headCosts.get(key);
+  if (headCost === undefined) {
+    headCost = cost(head, lettersPerToken);
+    if (headCosts.size >= HEAD_COSTS_KEPT) headCosts.delete(headCosts.keys().next().value ?? "");
+    headCosts.set(key, headCost);
+  }
+  return Math.ceil(headCost + cost(tail, lettersPerToken));
+}
+
+/** The unrounded sum of the spans' costs. */
+function cost(text: string, lettersPerToken: number): number {
   let total = 0;
-  scan(text, options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN, (_end, tokens) => {
+  scan(text, lettersPerToken, (_end, tokens) => {
     total += tokens;
   });
-  return Math.ceil(total);
+  return total;
 }
 
 /**

@@ -3,7 +3,7 @@ import { describe, expect, it } from "vitest";
 import { judgePromptCount } from "../../src/classify/prompt-fit.js";
 import { fitText } from "../../src/classify/token-budget.js";
 import { createTokenCalibration, MAX_FACTOR, nextFactor } from "../../src/classify/token-calibration.js";
-import { estimateTokens, tokenSpans } from "../../src/classify/token-estimate.js";
+import { estimateTokens, estimateTokensAfter, tokenSpans } from "../../src/classify/token-estimate.js";
 
 interface Sample {
   name: string;
@@ -60,6 +60,39 @@ describe("estimateTokens", () => {
   it("counts more letters per token when told so", () => {
     const text = "statement ".repeat(100);
     expect(estimateTokens(text, { lettersPerToken: 4.5 })).toBeLessThan(estimateTokens(text));
+  });
+});
+
+describe("estimateTokensAfter", () => {
+  const heads = [
+    "You sort documents. Categories: invoice, receipt, contract.",
+    "Ends in a word",
+    "Ends in digits 2024",
+    "Ends in CJK 請求書",
+    "Ends in an emoji 🧾",
+    "Ends in a space ",
+    "Ends in a line break\n",
+    "Ends in half a pair \ud83e",
+    "",
+  ];
+  const tails = [
+    "\nInvoice RE-2024-0042 total 119,00 €",
+    "\n\n   42 spaces before digits",
+    "\n請求書 1.5 tokens a character",
+    "no line break first",
+    " 7 a space before a digit",
+    "",
+  ];
+  it.each(
+    heads.flatMap((head) =>
+      tails.map((tail) => [JSON.stringify(head), JSON.stringify(tail), head, tail] as const),
+    ),
+  )("%s + %s: the same as estimateTokens of the whole text", (_h, _t, head, tail) => {
+    for (const options of [{}, { lettersPerToken: 4 }]) {
+      // twice: the second call takes the head's remembered cost
+      expect(estimateTokensAfter(head, tail, options)).toBe(estimateTokens(head + tail, options));
+      expect(estimateTokensAfter(head, tail, options)).toBe(estimateTokens(head + tail, options));
+    }
   });
 });
 

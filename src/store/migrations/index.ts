@@ -8,7 +8,7 @@ import * as statsIndexes from "./007-stats-indexes.js";
 import * as extractionLanes from "./008-extraction-lanes.js";
 import * as storeReads from "./009-store-reads.js";
 import * as keptStats from "./010-kept-stats.js";
-import * as lighterEvents from "./011-lighter-events.js";
+import * as lighterWrites from "./011-lighter-writes.js";
 
 export interface Migration {
   version: number;
@@ -28,5 +28,5 @@ export const MIGRATIONS: readonly Migration[] = [
   { version: 8, ...extractionLanes },
   { version: 9, ...storeReads },
   { version: 10, ...keptStats },
-  { version: 11, ...lighterEvents },
+  { version: 11, ...lighterWrites },
 ];
