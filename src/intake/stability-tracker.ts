@@ -1,5 +1,4 @@
-import type { Stats } from "node:fs";
-import { lstat } from "node:fs/promises";
+import { lstatSync, type Stats } from "node:fs";
 
 export interface StableFile {
   path: string;
@@ -32,7 +31,7 @@ export class StabilityTracker {
   /** Called for every sighting (watcher event, scan); restarts the clock when the file changed. */
   async offer(path: string, known?: Stats): Promise<void> {
     if (this.stopped) return;
-    const stats = known ?? (await statOrUndefined(path));
+    const stats = known ?? statOrUndefined(path);
     if (!stats?.isFile()) {
       this.forget(path);
       return;
@@ -66,7 +65,7 @@ export class StabilityTracker {
   private async check(path: string): Promise<void> {
     const entry = this.pending.get(path);
     if (!entry || this.stopped) return;
-    const stats = await statOrUndefined(path);
+    const stats = statOrUndefined(path);
     if (!stats?.isFile()) {
       this.pending.delete(path);
       this.onVanished(path);
@@ -98,9 +97,10 @@ export class StabilityTracker {
   }
 }
 
-async function statOrUndefined(path: string): Promise<Stats | undefined> {
+/** lstat(2), blocking: microseconds, where an asynchronous one costs the main thread more (intake.ts). */
+function statOrUndefined(path: string): Stats | undefined {
   try {
-    return await lstat(path);
+    return lstatSync(path);
   } catch {
     return undefined;
   }
