@@ -3,7 +3,7 @@ import type { Category } from "../config/schema.js";
 
 /** Hard limits of the answer's free-text fields, in characters: a generated token costs several prompt tokens. */
 export const SUMMARY_MAX_CHARS = 48;
-export const EVIDENCE_MAX_CHARS = 32;
+export const EVIDENCE_MAX_CHARS = 40;
 
 /**
  * Output tokens an answer within these limits can take: every character of the two texts a token at worst
