@@ -64,7 +64,7 @@ export async function fitPrompt(
 }
 
 /**
- * `estimateTokens(prompt.renderText(…))` of rendered messages; the first message (the system message, the same for
+ * `estimateTokens` of rendered messages joined by line breaks; the first message (the system message, the same for
  * every document) is scanned once per process.
  */
 function estimateRendered(messages: readonly BaseMessage[], options: TokenEstimateOptions): number {

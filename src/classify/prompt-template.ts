@@ -38,11 +38,9 @@ export interface PromptTemplate {
   /** sha256 of the file, stored with every result so a prompt change is traceable. */
   hash: string;
   render(values: PromptValues): Promise<BaseMessage[]>;
-  /** The plain text the model will see, for token estimates. */
-  renderText(values: PromptValues): Promise<string>;
 }
 
-/** Each message's text as the model sees it: `renderText` is these joined by line breaks. */
+/** Each message's text as the model sees it (token estimates join them with line breaks). */
 export function messagesText(messages: readonly BaseMessage[]): string[] {
   return messages.map((m) => (typeof m.content === "string" ? m.content : JSON.stringify(m.content)));
 }
@@ -92,9 +90,6 @@ export function loadPromptTemplate(dir: string, name: string, fixed: PromptValue
     file,
     hash,
     render,
-    async renderText(values) {
-      return messagesText(await render(values)).join("\n");
-    },
   };
 }
 

@@ -65,9 +65,9 @@ export function estimateTokens(text: string, options: TokenEstimateOptions = {})
   return Math.ceil(cost(text, options.lettersPerToken ?? DEFAULT_LETTERS_PER_TOKEN));
 }
 
-/** Heads whose cost is remembered: a prompt's fixed system message, per letters-per-token setting. */
+/** Heads whose cost is remembered (a prompt's fixed system message), per letters-per-token setting. */
 const HEAD_COSTS_KEPT = 8;
-const headCosts = new Map<string, number>();
+const headCosts = new Map<number, Map<string, number>>();
 
 /**
  * `estimateTokens(head + tail)`, with the cost of `head` remembered between calls: for a head that is the same
@@ -84,12 +84,16 @@ export function estimateTokensAfter(head: string, tail: string, options: TokenEs
     !SPACE.test(head.slice(-1)) &&
     !(last >= 0xd800 && last <= 0xdbff);
   if (!splits) return Math.ceil(cost(head + tail, lettersPerToken));
-  const key = `${lettersPerToken}\u0000${head}`;
-  let headCost = headCosts.get(key);
+  let kept = headCosts.get(lettersPerToken);
+  if (!kept) {
+    kept = new Map();
+    headCosts.set(lettersPerToken, kept);
+  }
+  let headCost = kept.get(head);
   if (headCost === undefined) {
     headCost = cost(head, lettersPerToken);
-    if (headCosts.size >= HEAD_COSTS_KEPT) headCosts.delete(headCosts.keys().next().value ?? "");
-    headCosts.set(key, headCost);
+    if (kept.size >= HEAD_COSTS_KEPT) kept.delete(kept.keys().next().value ?? "");
+    kept.set(head, headCost);
   }
   return Math.ceil(headCost + cost(tail, lettersPerToken));
 }

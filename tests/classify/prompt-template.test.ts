@@ -2,7 +2,13 @@ import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
-import { loadPromptTemplate, type PromptValues, taxonomyValues } from "../../src/classify/prompt-template.js";
+import {
+  loadPromptTemplate,
+  messagesText,
+  type PromptTemplate,
+  type PromptValues,
+  taxonomyValues,
+} from "../../src/classify/prompt-template.js";
 import { SHIPPED_PROMPTS } from "../../src/config/load-config.js";
 import { ConfigError } from "../../src/errors.js";
 import { testConfig } from "../support/test-config.js";
@@ -42,15 +48,22 @@ function templateDir(source: string): string {
   return dir;
 }
 
+/** The plain text the model sees: the messages joined by line breaks. */
+async function renderText(template: PromptTemplate, values: PromptValues): Promise<string> {
+  return messagesText(await template.render(values)).join("\n");
+}
+
 describe("prompt templates: the fixed part first, what varies last", () => {
   it.each(["classify", "invoice"])(
     "the shipped %s prompt is byte-identical for every document up to the document's own part",
     async (name) => {
       const template = loadPromptTemplate(SHIPPED_PROMPTS, name);
-      const a = await template.renderText(
+      const a = await renderText(
+        template,
         classifyValues("receipt-00008.txt", "RECEIPT 17\nPaid with card", []),
       );
-      const b = await template.renderText(
+      const b = await renderText(
+        template,
         classifyValues("Rechnung 2025-04.pdf", `Rechnung ${"x ".repeat(200)}`, [
           { category: "invoice", excerpt: "Invoice INV-1 from ACME" },
         ]),
