@@ -1,8 +1,6 @@
 import type { Stats } from "node:fs";
-import { lstatSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
+import { lstat, mkdir } from "node:fs/promises";
 import path from "node:path";
-import { setImmediate as nextTurn } from "node:timers/promises";
 import { type FSWatcher, watch } from "chokidar";
 import type { IntakeConfig } from "../config/schema.js";
 import { errorMessage } from "../errors.js";
@@ -78,7 +76,7 @@ export class Intake {
     try {
       const listing = await listInbox(this.options.inbox, (p) => this.isIgnored(p));
       for (const folder of listing.unreadable) {
-        const stats = lstatOrUndefined(folder.path);
+        const stats = await lstatOrUndefined(folder.path);
         this.recordProblem({
           path: folder.path,
           code: "unreadable_folder",
@@ -88,9 +86,8 @@ export class Intake {
         });
       }
       let offered = 0;
-      for (const [index, entry] of listing.entries.entries()) {
-        if (index % LOOKS_PER_TURN === LOOKS_PER_TURN - 1) await nextTurn();
-        const stats = lstatOrUndefined(entry.path);
+      for (const entry of listing.entries) {
+        const stats = await lstatOrUndefined(entry.path);
         if (!stats || this.isKnown(entry.path, stats)) continue;
         offered += 1;
         await this.offer(entry.path, stats);
@@ -150,7 +147,7 @@ export class Intake {
 
   /** A regular file waits until it is stable; anything else is recorded at once as what it is. */
   private async offer(file: string, known?: Stats): Promise<void> {
-    const stats = known ?? lstatOrUndefined(file);
+    const stats = known ?? (await lstatOrUndefined(file));
     if (!stats) return;
     if (stats.isFile()) {
       await this.tracker.offer(file, stats);
@@ -289,16 +286,9 @@ const READS_AT_ONCE = 16;
 /** Files registered per transaction at most. */
 const BATCH_SIZE = 200;
 
-/**
- * Files a scan looks at (lstat) before it lets the rest of the daemon run: a blocking lstat(2) takes microseconds
- * (the inode is cached), where an asynchronous one costs the main thread a hand-off to libuv's pool and a wake-up.
- */
-const LOOKS_PER_TURN = 64;
-
-/** lstat(2), blocking (see LOOKS_PER_TURN); undefined when the path is gone or cannot be looked at. */
-function lstatOrUndefined(p: string): Stats | undefined {
+async function lstatOrUndefined(p: string): Promise<Stats | undefined> {
   try {
-    return lstatSync(p);
+    return await lstat(p);
   } catch {
     return undefined;
   }

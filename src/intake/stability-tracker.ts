@@ -1,4 +1,5 @@
-import { lstatSync, type Stats } from "node:fs";
+import type { Stats } from "node:fs";
+import { lstat } from "node:fs/promises";
 
 export interface StableFile {
   path: string;
@@ -31,7 +32,7 @@ export class StabilityTracker {
   /** Called for every sighting (watcher event, scan); restarts the clock when the file changed. */
   async offer(path: string, known?: Stats): Promise<void> {
     if (this.stopped) return;
-    const stats = known ?? statOrUndefined(path);
+    const stats = known ?? (await statOrUndefined(path));
     if (!stats?.isFile()) {
       this.forget(path);
       return;
@@ -65,7 +66,7 @@ export class StabilityTracker {
   private async check(path: string): Promise<void> {
     const entry = this.pending.get(path);
     if (!entry || this.stopped) return;
-    const stats = statOrUndefined(path);
+    const stats = await statOrUndefined(path);
     if (!stats?.isFile()) {
       this.pending.delete(path);
       this.onVanished(path);
@@ -97,10 +98,9 @@ export class StabilityTracker {
   }
 }
 
-/** lstat(2), blocking: microseconds, where an asynchronous one costs the main thread more (intake.ts). */
-function statOrUndefined(path: string): Stats | undefined {
+async function statOrUndefined(path: string): Promise<Stats | undefined> {
   try {
-    return lstatSync(path);
+    return await lstat(path);
   } catch {
     return undefined;
   }
